@@ -1,0 +1,43 @@
+#pragma once
+/// A binary IPv4 or IPv6 address, parsed without allocation and printed in RFC 5952 form.
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flowsleuth {
+
+class ip_address {
+ public:
+  enum class family : std::uint8_t { none = 0, v4 = 4, v6 = 6 };
+
+  ip_address() = default;
+  static ip_address v4(std::uint32_t host_order) noexcept;
+
+  /// Strict parse: dotted-quad IPv4 (no leading zeros beyond "0") or RFC 4291 IPv6 text
+  /// (with `::` and an embedded dotted-quad tail). Returns nullopt on anything else.
+  static std::optional<ip_address> parse(std::string_view text) noexcept;
+
+  family fam() const noexcept { return fam_; }
+  bool is_v4() const noexcept { return fam_ == family::v4; }
+  bool is_v6() const noexcept { return fam_ == family::v6; }
+  std::uint32_t v4_value() const noexcept;  ///< host order; only meaningful for IPv4
+  const std::array<std::uint8_t, 16>& bytes() const noexcept { return bytes_; }
+
+  /// RFC 5952 for IPv6 (lowercase, longest zero run compressed), dotted quad for IPv4.
+  std::string to_string() const;
+  /// Appends the text form to `out` (no allocation beyond out's growth).
+  void append_to(std::string& out) const;
+
+  friend bool operator==(const ip_address&, const ip_address&) = default;
+  friend auto operator<=>(const ip_address&, const ip_address&) = default;
+
+ private:
+  std::array<std::uint8_t, 16> bytes_{};  // IPv4 in the first four bytes, network order
+  family fam_ = family::none;
+};
+
+}  // namespace flowsleuth

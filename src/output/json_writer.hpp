@@ -1,0 +1,44 @@
+#pragma once
+// Minimal streaming JSON writer: enough for our contracts, with correct string escaping (invalid
+// UTF-8 in input becomes U+FFFD so output always parses).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flowsleuth::detail {
+
+void append_json_string(std::string& out, std::string_view s);
+
+class json_writer {
+ public:
+  explicit json_writer(std::string& out, bool pretty = false) : out_(out), pretty_(pretty) {}
+
+  json_writer& begin_object();
+  json_writer& end_object();
+  json_writer& begin_array();
+  json_writer& end_array();
+  json_writer& key(std::string_view k);
+  json_writer& value(std::string_view s);
+  json_writer& value(const char* s) { return value(std::string_view(s)); }
+  json_writer& value(std::uint64_t v);
+  json_writer& value(std::int64_t v);
+  json_writer& value(int v) { return value(static_cast<std::int64_t>(v)); }
+  json_writer& value(unsigned v) { return value(static_cast<std::uint64_t>(v)); }
+  json_writer& value(bool b);
+  json_writer& null();
+  /// After key(): the caller appended a value itself (e.g. a pre-validated number).
+  void raw_value_written() { after_key_ = false; }
+
+ private:
+  void before_value();
+  void newline();
+  std::string& out_;
+  bool pretty_;
+  // Per open container: whether it already has an element.
+  std::vector<bool> has_element_;
+  bool after_key_ = false;
+};
+
+}  // namespace flowsleuth::detail

@@ -1,0 +1,39 @@
+#pragma once
+// ANSI styling that disappears when colour is off, and human-readable sizes.
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+namespace flowsleuth::detail {
+
+class painter {
+ public:
+  explicit painter(bool on) : on_(on) {}
+  std::string bold(std::string_view s) const { return wrap("1", s); }
+  std::string red(std::string_view s) const { return wrap("31", s); }
+  std::string yellow(std::string_view s) const { return wrap("33", s); }
+  std::string green(std::string_view s) const { return wrap("32", s); }
+  std::string dim(std::string_view s) const { return wrap("2", s); }
+
+ private:
+  std::string wrap(std::string_view code, std::string_view s) const {
+    if (!on_) return std::string(s);
+    return fmt::format("\033[{}m{}\033[0m", code, s);
+  }
+  bool on_;
+};
+
+inline std::string human_size(std::uint64_t bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  double b = static_cast<double>(bytes);
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", b, units[u]);
+}
+
+}  // namespace flowsleuth::detail

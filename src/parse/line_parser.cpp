@@ -1,0 +1,230 @@
+#include "flowsleuth/line_parser.hpp"
+
+#include <fmt/format.h>
+
+namespace flowsleuth {
+namespace {
+
+// Digits-only unsigned parse with overflow check; false on empty, sign, or any non-digit.
+template <class T>
+bool parse_unsigned(std::string_view s, std::uint64_t limit, T& out) noexcept {
+  if (s.empty() || s.size() > 20) return false;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    const auto d = static_cast<unsigned>(c - '0');
+    if (d > 9) return false;
+    if (v > (limit - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  out = static_cast<T>(v);
+  return true;
+}
+
+const char* kind_complaint(field_kind k) noexcept {
+  switch (k) {
+    case field_kind::small_uint: return "not a number from 0 to 255";
+    case field_kind::port: return "not a port number";
+    case field_kind::count: return "not a non-negative 64-bit count";
+    case field_kind::time: return "not a Unix time in seconds";
+    case field_kind::address: return "not an IPv4 or IPv6 address";
+    case field_kind::action: return "not ACCEPT or REJECT";
+    case field_kind::log_status: return "not OK, NODATA or SKIPDATA";
+    case field_kind::flow_direction: return "not ingress or egress";
+    case field_kind::text: return "not text";
+  }
+  return "invalid";
+}
+
+}  // namespace
+
+std::string_view to_string(action_t a) noexcept {
+  switch (a) {
+    case action_t::accept: return "ACCEPT";
+    case action_t::reject: return "REJECT";
+    case action_t::none: break;
+  }
+  return "-";
+}
+
+std::string_view to_string(log_status_t s) noexcept {
+  switch (s) {
+    case log_status_t::ok: return "OK";
+    case log_status_t::nodata: return "NODATA";
+    case log_status_t::skipdata: return "SKIPDATA";
+    case log_status_t::none: break;
+  }
+  return "-";
+}
+
+std::string_view to_string(direction_t d) noexcept {
+  switch (d) {
+    case direction_t::ingress: return "ingress";
+    case direction_t::egress: return "egress";
+    case direction_t::none: break;
+  }
+  return "-";
+}
+
+line_parser::line_parser(const layout& l) : layout_(&l) {
+  std::uint8_t extra = 0;
+  for (const auto& c : l.columns()) {
+    if (c.field) {
+      plan_.push_back({info(*c.field).kind, static_cast<std::uint8_t>(*c.field), 0});
+    } else {
+      plan_.push_back({field_kind::text, 0xff, extra++});
+    }
+  }
+  tokens_.resize(plan_.size());
+  extras_.resize(extra);
+}
+
+bool line_parser::parse(std::string_view line, flow_record& rec, line_error& err) {
+  if (line.size() > max_line_bytes) {
+    err = {"(line)", fmt::format("line is {} bytes long, more than the {} a record can be", line.size(),
+                                 max_line_bytes)};
+    return false;
+  }
+  // Split on runs of whitespace, refusing control bytes (binary data is never a record).
+  const std::size_t want = plan_.size();
+  std::size_t count = 0;
+  const char* p = line.data();
+  const char* const e = p + line.size();
+  while (p < e) {
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
+    if (p >= e) break;
+    const char* s = p;
+    while (p < e && static_cast<unsigned char>(*p) > ' ') ++p;
+    if (p < e && *p != ' ' && *p != '\t' && *p != '\r') {
+      err = {"(line)", fmt::format("binary data: byte 0x{:02x} at column {}", static_cast<unsigned char>(*p),
+                                   p - line.data() + 1)};
+      return false;
+    }
+    if (count < want) tokens_[count] = std::string_view(s, static_cast<std::size_t>(p - s));
+    ++count;
+  }
+  if (count != want) {
+    if (count < want) {
+      err = {plan_[count].field == 0xff ? layout_->columns()[count].name
+                                        : std::string(name_of(static_cast<field_id>(plan_[count].field))),
+             fmt::format("missing: the line ends after {} fields, the layout has {}", count, want)};
+    } else {
+      err = {"(line)", fmt::format("too many fields: the line has {}, the layout {}", count, want)};
+    }
+    return false;
+  }
+
+  rec.present.reset();
+  rec.action = action_t::none;
+  rec.log_status = log_status_t::none;
+  rec.flow_direction = direction_t::none;
+  rec.source_layout = layout_;
+  rec.extras = std::span<const std::string_view>(extras_.data(), extras_.size());
+  for (std::size_t i = 0; i < want; ++i) {
+    const std::string_view tok = tokens_[i];
+    const column_plan& c = plan_[i];
+    if (c.field == 0xff) {
+      extras_[c.extra] = tok;
+      continue;
+    }
+    rec.text[c.field] = tok;
+    if (tok.size() == 1 && tok[0] == '-') continue;  // absent
+    const auto id = static_cast<field_id>(c.field);
+    bool ok = true;
+    switch (c.kind) {
+      case field_kind::text: break;
+      case field_kind::small_uint: {
+        std::uint8_t v = 0;
+        ok = parse_unsigned(tok, 255, v);
+        if (!ok) break;
+        switch (id) {
+          case field_id::version: rec.version = v; break;
+          case field_id::protocol: rec.protocol = v; break;
+          case field_id::tcp_flags: rec.tcp_flags = v; break;
+          case field_id::traffic_path: rec.traffic_path = v; break;
+          case field_id::encryption_status: rec.encryption_status = v; break;
+          default: break;
+        }
+        break;
+      }
+      case field_kind::port: {
+        std::uint16_t v = 0;
+        ok = parse_unsigned(tok, 65535, v);
+        if (ok) (id == field_id::srcport ? rec.srcport : rec.dstport) = v;
+        break;
+      }
+      case field_kind::count: {
+        std::uint64_t v = 0;
+        ok = parse_unsigned(tok, UINT64_MAX, v);
+        if (!ok) break;
+        switch (id) {
+          case field_id::packets: rec.packets = v; break;
+          case field_id::bytes: rec.bytes = v; break;
+          case field_id::packets_lost_no_route: rec.packets_lost[0] = v; break;
+          case field_id::packets_lost_blackhole: rec.packets_lost[1] = v; break;
+          case field_id::packets_lost_mtu_exceeded: rec.packets_lost[2] = v; break;
+          case field_id::packets_lost_ttl_expired: rec.packets_lost[3] = v; break;
+          default: break;
+        }
+        break;
+      }
+      case field_kind::time: {
+        std::int64_t v = 0;
+        ok = parse_unsigned(tok, static_cast<std::uint64_t>(INT64_MAX), v);
+        if (ok) (id == field_id::start ? rec.start : rec.end) = v;
+        break;
+      }
+      case field_kind::address: {
+        const auto a = ip_address::parse(tok);
+        ok = a.has_value();
+        if (!ok) break;
+        switch (id) {
+          case field_id::srcaddr: rec.srcaddr = *a; break;
+          case field_id::dstaddr: rec.dstaddr = *a; break;
+          case field_id::pkt_srcaddr: rec.pkt_srcaddr = *a; break;
+          case field_id::pkt_dstaddr: rec.pkt_dstaddr = *a; break;
+          default: break;
+        }
+        break;
+      }
+      case field_kind::action:
+        if (tok == "ACCEPT") {
+          rec.action = action_t::accept;
+        } else if (tok == "REJECT") {
+          rec.action = action_t::reject;
+        } else {
+          ok = false;
+        }
+        break;
+      case field_kind::log_status:
+        if (tok == "OK") {
+          rec.log_status = log_status_t::ok;
+        } else if (tok == "NODATA") {
+          rec.log_status = log_status_t::nodata;
+        } else if (tok == "SKIPDATA") {
+          rec.log_status = log_status_t::skipdata;
+        } else {
+          ok = false;
+        }
+        break;
+      case field_kind::flow_direction:
+        if (tok == "ingress") {
+          rec.flow_direction = direction_t::ingress;
+        } else if (tok == "egress") {
+          rec.flow_direction = direction_t::egress;
+        } else {
+          ok = false;
+        }
+        break;
+    }
+    if (!ok) {
+      std::string shown(tok.substr(0, 40));
+      err = {std::string(name_of(id)), fmt::format("'{}' is {}", shown, kind_complaint(c.kind))};
+      return false;
+    }
+    rec.present.set(c.field);
+  }
+  // Fields the layout lacks keep stale values from earlier lines; `present` is the only truth.
+  return true;
+}
+
+}  // namespace flowsleuth
