@@ -3,10 +3,10 @@
 // Flow-log records contain no commas or quotes, so nearly every message is a plain field and is
 // handed out as a view into the input; only fields that need unquoting are copied.
 
-#include "flowsleuth/cloudwatch.hpp"
+#include <fmt/format.h>
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include <fmt/format.h>
+#include "flowsleuth/cloudwatch.hpp"
 
 namespace flowsleuth {
 namespace {
@@ -32,7 +32,8 @@ std::string_view eni_from_stream(std::string_view stream) noexcept {
   constexpr std::string_view prefix = "eni-";
   if (!stream.starts_with(prefix)) return {};
   std::size_t end = prefix.size();
-  while (end < stream.size() && ((stream[end] >= '0' && stream[end] <= '9') || (stream[end] >= 'a' && stream[end] <= 'f'))) {
+  while (end < stream.size() &&
+         ((stream[end] >= '0' && stream[end] <= '9') || (stream[end] >= 'a' && stream[end] <= 'f'))) {
     ++end;
   }
   return end == prefix.size() ? std::string_view{} : stream.substr(0, end);
@@ -259,9 +260,10 @@ void read_rows(std::string_view content, cw_messages& out) {
     if (columns->stream && *columns->stream < row.fields.size()) {
       eni = row.fields[*columns->stream];
       eni.size = eni_from_stream(scanner.text(row, eni)).size();
+      if (eni.size == 0) eni = {};
     }
-    pending.push_back({row.line, settle(scanner, row, row.fields[columns->message], arena),
-                       settle(scanner, row, eni, arena)});
+    pending.push_back(
+        {row.line, settle(scanner, row, row.fields[columns->message], arena), settle(scanner, row, eni, arena)});
   }
   publish(content, pending, arena, out);
 }

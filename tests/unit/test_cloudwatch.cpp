@@ -25,7 +25,8 @@ std::string slurp(const std::string& path) {
 }
 
 std::string sample(const char* name) {
-  return slurp(flowsleuth::test::shared_path(std::string("data/public-samples/otel-collector-contrib-awslogsencoding/") + name));
+  return slurp(
+      flowsleuth::test::shared_path(std::string("data/public-samples/otel-collector-contrib-awslogsencoding/") + name));
 }
 
 constexpr std::string_view k_rec1 =
@@ -36,13 +37,23 @@ constexpr std::string_view k_rec2 =
 // `printf '%s' '<payload>' | gzip -n -c | base64 -w0`, payload: DATA_MESSAGE, logStream
 // "eni-0a1b2c3d4e5f67890-all", two logEvents with messages k_rec1 and k_rec2.
 constexpr std::string_view k_payload_gzip_b64 =
-    "H4sIAAAAAAAAA7WPMW/CMBCF/8rJc2hsxzGBLYLAUFWtlGwVqkxwkKUkjmJDVCH+ey9QoEOHLj0vp/fe3X0+kUY7p/a6+Ow0mZNlWqQfL1mep+uMBMQOre5RZjwSsZwmM8o4yrXdr3t76NAJ1eDCY1eGVW0H1N3Vzn2vVYO+bs2EKrblZbQTOq4uSyaqrjHnDltX9qbzxrYrU3vdOzJ/JxXZXHZkR936UTkRsxshcMQb5PWqwdNsSh8V3P6BOQ4/ceFXAmD0aXzs1nAQIgIxYzEHiSIkAkP3E/dWUkgXi+ytgNdncg6+0fg/oPEH4xVrBJSQgOR/INucvwAjJpWQ2wEAAA==";
+    "H4sIAAAAAAAAA7WPMW/CMBCF/8rJc2hsxzGBLYLAUFWtlGwVqkxwkKUkjmJDVCH+ey9QoEOHLj0vp/fe3X0+kUY7p/"
+    "a6+Ow0mZNlWqQfL1mep+uMBMQOre5RZjwSsZwmM8o4yrXdr3t76NAJ1eDCY1eGVW0H1N3Vzn2vVYO+"
+    "bs2EKrblZbQTOq4uSyaqrjHnDltX9qbzxrYrU3vdOzJ/JxXZXHZkR936UTkRsxshcMQb5PWqwdNsSh8V3P6BOQ4/"
+    "ceFXAmD0aXzs1nAQIgIxYzEHiSIkAkP3E/dWUkgXi+ytgNdncg6+0fg/oPEH4xVrBJSQgOR/INucvwAjJpWQ2wEAAA==";
 // The same payload gzipped twice (`| gzip -n -c | gzip -n -c`), as Firehose can deliver it.
 constexpr std::string_view k_payload_double_gzip_b64 =
-    "H4sIAAAAAAAAAwEDAfz+H4sIAAAAAAAAA7WPMW/CMBCF/8rJc2hsxzGBLYLAUFWtlGwVqkxwkKUkjmJDVCH+ey9QoEOHLj0vp/fe3X0+kUY7p/a6+Ow0mZNlWqQfL1mep+uMBMQOre5RZjwSsZwmM8o4yrXdr3t76NAJ1eDCY1eGVW0H1N3Vzn2vVYO+bs2EKrblZbQTOq4uSyaqrjHnDltX9qbzxrYrU3vdOzJ/JxXZXHZkR936UTkRsxshcMQb5PWqwdNsSh8V3P6BOQ4/ceFXAmD0aXzs1nAQIgIxYzEHiSIkAkP3E/dWUkgXi+ytgNdncg6+0fg/oPEH4xVrBJSQgOR/INucvwAjJpWQ2wEAAAN6EL4DAQAA";
+    "H4sIAAAAAAAAAwEDAfz+H4sIAAAAAAAAA7WPMW/CMBCF/8rJc2hsxzGBLYLAUFWtlGwVqkxwkKUkjmJDVCH+ey9QoEOHLj0vp/fe3X0+kUY7p/"
+    "a6+Ow0mZNlWqQfL1mep+uMBMQOre5RZjwSsZwmM8o4yrXdr3t76NAJ1eDCY1eGVW0H1N3Vzn2vVYO+"
+    "bs2EKrblZbQTOq4uSyaqrjHnDltX9qbzxrYrU3vdOzJ/JxXZXHZkR936UTkRsxshcMQb5PWqwdNsSh8V3P6BOQ4/"
+    "ceFXAmD0aXzs1nAQIgIxYzEHiSIkAkP3E/dWUkgXi+ytgNdncg6+0fg/oPEH4xVrBJSQgOR/INucvwAjJpWQ2wEAAAN6EL4DAQAA";
 // A CONTROL_MESSAGE payload (one event) directly followed by the DATA_MESSAGE above, gzipped together.
 constexpr std::string_view k_control_then_data_gzip_b64 =
-    "H4sIAAAAAAAAA7WQXW+CMBSG/8pJr/2gFfHjjjD0Ym4uk8SLxSwVCjSrlNAqWQz/fUUUt8Ul3qy9OV8553nfI9oxpWjCgs+coSnyls/B63Lx/uSvVu7cRx0ky4wVdUfIfVRSHaYLmSjTEDKZF3Kfm16TrXTB6K5J1X6rwoLnmstsxoVmhULTt81pzj+wTNfpEfGoGdfcYGi6M8vwyLq+zgWvBlgv4IwHZ7wpeCkLP3iWQMqo0CnIGCKziWe0vgwzXrBUKtZD1aY6/tL64AbuDaGYDOyhMxpPLEx+yuzTUvUPediPhSxF60Krm2W8a1G8JeEgstkwPi3pUiH+NATF6LYn+E5TCHzHhZsEgK1e/fElIGDbA7AneEjAMUUY22aoPdGGjgWu5/kvASwfUdU5o5F/QCNXxgarBnRgDA65g2xTfQF0G/OaxwIAAA==";
+    "H4sIAAAAAAAAA7WQXW+CMBSG/8pJr/2gFfHjjjD0Ym4uk8SLxSwVCjSrlNAqWQz/fUUUt8Ul3qy9OV8553nfI9oxpWjCgs+coSnyls/B63Lx/"
+    "uSvVu7cRx0ky4wVdUfIfVRSHaYLmSjTEDKZF3Kfm16TrXTB6K5J1X6rwoLnmstsxoVmhULTt81pzj+wTNfpEfGoGdfcYGi6M8vwyLq+"
+    "zgWvBlgv4IwHZ7wpeCkLP3iWQMqo0CnIGCKziWe0vgwzXrBUKtZD1aY6/"
+    "tL64AbuDaGYDOyhMxpPLEx+yuzTUvUPediPhSxF60Krm2W8a1G8JeEgstkwPi3pUiH+NATF6LYn+E5TCHzHhZsEgK1e/"
+    "fElIGDbA7AneEjAMUUY22aoPdGGjgWu5/kvASwfUdU5o5F/QCNXxgarBnRgDA65g2xTfQF0G/OaxwIAAA==";
 
 void check_two_records(const cw_messages& r, std::uint64_t first_line = 1) {
   REQUIRE(r.messages.size() == 2);
@@ -54,9 +65,10 @@ void check_two_records(const cw_messages& r, std::uint64_t first_line = 1) {
 }
 
 std::string subscription(std::string_view type, std::string_view stream, std::string_view message) {
-  return std::string(R"({"messageType":")") + std::string(type) + R"(","owner":"123456789012","logGroup":"g","logStream":")" +
-         std::string(stream) + R"(","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1,"message":")" +
-         std::string(message) + R"("}]})";
+  return std::string(R"({"messageType":")") + std::string(type) +
+         R"(","owner":"123456789012","logGroup":"g","logStream":")" + std::string(stream) +
+         R"(","subscriptionFilters":["f"],"logEvents":[{"id":"1","timestamp":1,"message":")" + std::string(message) +
+         R"("}]})";
 }
 
 }  // namespace
@@ -69,14 +81,16 @@ TEST_CASE("base64 decoding") {
   CHECK(base64_decode("aGVsbG8", out));  // padding left off
   CHECK(out == "hello");
   CHECK(base64_decode("aGVs\nbG8h\r\n ", out));  // wrapped lines
-  CHECK(out == "hell" "o!");
+  CHECK(out ==
+        "hell"
+        "o!");
   CHECK(base64_decode("", out));
   CHECK(out.empty());
   CHECK(base64_decode("+/+/", out));
   CHECK(out == "\xfb\xff\xbf"sv);
-  CHECK_FALSE(base64_decode("aGVs*bG8=", out));  // not in the alphabet
+  CHECK_FALSE(base64_decode("aGVs*bG8=", out));     // not in the alphabet
   CHECK_FALSE(base64_decode("aGVsbG8=aGVs", out));  // data after padding
-  CHECK_FALSE(base64_decode("aGVsb", out));  // a lone trailing character is not a byte
+  CHECK_FALSE(base64_decode("aGVsb", out));         // a lone trailing character is not a byte
   CHECK_FALSE(base64_decode("a===", out));
   CHECK_FALSE(base64_decode("aGVs\xff", out));
 }
@@ -112,7 +126,8 @@ TEST_CASE("public samples: one subscription payload each") {
     CHECK(r.control_messages == 0);
     REQUIRE(r.messages.size() == 2);
     CHECK(r.messages[0].text ==
-          "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK");
+          "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 "
+          "ACCEPT OK");
     CHECK(r.messages[0].eni == "eni-1235b8ca123456789");
     CHECK(r.messages[1].eni == "eni-1235b8ca123456789");
     CHECK(r.messages[0].line == 1);
@@ -151,8 +166,10 @@ TEST_CASE("public samples concatenated without separator, as Firehose writes the
 TEST_CASE("get-log-events output") {
   const std::string json = std::string(R"({
   "events": [
-    {"timestamp": 1700000000000, "message": ")") + std::string(k_rec1) + R"(", "ingestionTime": 1700000001000},
-    {"timestamp": 1700000000000, "message": ")" + std::string(k_rec2) + R"(", "ingestionTime": 1700000001000}
+    {"timestamp": 1700000000000, "message": ")") +
+                           std::string(k_rec1) + R"(", "ingestionTime": 1700000001000},
+    {"timestamp": 1700000000000, "message": ")" +
+                           std::string(k_rec2) + R"(", "ingestionTime": 1700000001000}
   ],
   "nextForwardToken": "f/1", "nextBackwardToken": "b/1"
 })";
@@ -186,7 +203,8 @@ TEST_CASE("filter-log-events output carries a stream per event") {
 
 TEST_CASE("subscription payloads: separators, control messages, line numbering") {
   const std::string data1 = subscription("DATA_MESSAGE", "eni-0a1b2c3d4e5f67890-all", k_rec1);
-  const std::string control = subscription("CONTROL_MESSAGE", "", "CWL CONTROL MESSAGE: Checking health of destination");
+  const std::string control =
+      subscription("CONTROL_MESSAGE", "", "CWL CONTROL MESSAGE: Checking health of destination");
   const std::string data2 = subscription("DATA_MESSAGE", "eni-0a1b2c3d4e5f67890-all", k_rec2);
 
   SUBCASE("no separator") {
@@ -207,7 +225,8 @@ TEST_CASE("subscription payloads: separators, control messages, line numbering")
     CHECK(r.messages.size() == 2);
   }
   SUBCASE("a broken payload does not hide the next one") {
-    const cw_messages r = read_cloudwatch_json(data1 + "\n{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"message\":}]}\n" + data2);
+    const cw_messages r =
+        read_cloudwatch_json(data1 + "\n{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"message\":}]}\n" + data2);
     REQUIRE(r.messages.size() == 2);
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].field == "(json)");
@@ -286,7 +305,8 @@ TEST_CASE("Lambda event and base64-gzip blobs") {
 
 TEST_CASE("top-level arrays of events or payloads") {
   SUBCASE("events") {
-    const cw_messages r = read_cloudwatch_json(R"([{"timestamp":1,"message":"a","logStreamName":"eni-00aa-all"},{"message":"b"}])");
+    const cw_messages r =
+        read_cloudwatch_json(R"([{"timestamp":1,"message":"a","logStreamName":"eni-00aa-all"},{"message":"b"}])");
     CHECK(r.errors.empty());
     CHECK(r.shape == "cloudwatch-events");
     REQUIRE(r.messages.size() == 2);
@@ -360,7 +380,8 @@ TEST_CASE("malformed and foreign JSON") {
     CHECK(r.errors[0].field == "events");
   }
   SUBCASE("huge numbers and deep nesting do not crash") {
-    const cw_messages r1 = read_cloudwatch_json(R"({"events":[{"timestamp":1e99999,"message":"a"}],"x":123456789012345678901234567890})");
+    const cw_messages r1 =
+        read_cloudwatch_json(R"({"events":[{"timestamp":1e99999,"message":"a"}],"x":123456789012345678901234567890})");
     CHECK(r1.errors.size() <= 1);
     const cw_messages r2 = read_cloudwatch_json(std::string(100000, '[') + std::string(100000, ']'));
     CHECK_FALSE(r2.errors.empty());
@@ -400,8 +421,12 @@ TEST_CASE("CSV export") {
   SUBCASE("Logs Insights columns, quoting, CRLF") {
     const std::string csv =
         "\xEF\xBB\xBF\"@timestamp\",\"@message\",\"@logStream\"\r\n"
-        "2024-01-01 00:00:00.000,\"" + std::string(k_rec1) + "\",eni-0a1b2c3d4e5f67890-all\r\n"
-        "2024-01-01 00:00:01.000," + std::string(k_rec2) + ",eni-0a1b2c3d4e5f67890-reject\r\n"
+        "2024-01-01 00:00:00.000,\"" +
+        std::string(k_rec1) +
+        "\",eni-0a1b2c3d4e5f67890-all\r\n"
+        "2024-01-01 00:00:01.000," +
+        std::string(k_rec2) +
+        ",eni-0a1b2c3d4e5f67890-reject\r\n"
         "2024-01-01 00:00:02.000,\"with \"\"doubled\"\" quotes, comma\",\"other\"\r\n"
         "2024-01-01 00:00:03.000,\"two\nlines\",eni-00ff\r\n"
         "\r\n"

@@ -1,0 +1,47 @@
+#include <doctest/doctest.h>
+
+#include "flowsleuth/ip_address.hpp"
+
+using flowsleuth::ip_address;
+
+TEST_CASE("IPv4 addresses parse strictly and print back") {
+  for (const char* text : {"0.0.0.0", "10.0.1.5", "172.31.16.139", "255.255.255.255", "203.0.113.12"}) {
+    const auto a = ip_address::parse(text);
+    REQUIRE(a);
+    CHECK(a->is_v4());
+    CHECK(a->to_string() == text);
+  }
+  CHECK(ip_address::parse("10.0.1.5")->v4_value() == 0x0a000105u);
+  for (const char* bad : {"", "10.0.1", "10.0.1.5.6", "256.0.0.1", "10.0.01.5", "a.b.c.d", "10..1.5", "-", "10.0.1.5 "}) {
+    CHECK_MESSAGE(!ip_address::parse(bad), bad);
+  }
+}
+
+TEST_CASE("IPv6 addresses parse and print in RFC 5952 form") {
+  struct pair {
+    const char* in;
+    const char* out;
+  };
+  for (auto [in, out] : {pair{"2001:db8:1234:a100:8d6e:3477:df66:f105", "2001:db8:1234:a100:8d6e:3477:df66:f105"},
+                         pair{"2001:0DB8:0000:0000:0000:0000:0000:0001", "2001:db8::1"},
+                         pair{"::", "::"},
+                         pair{"::1", "::1"},
+                         pair{"fd00:ec2::254", "fd00:ec2::254"},
+                         pair{"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+                         pair{"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"},
+                         pair{"::ffff:10.0.0.1", "::ffff:a00:1"},
+                         pair{"1::", "1::"}}) {
+    const auto a = ip_address::parse(in);
+    REQUIRE_MESSAGE(a, in);
+    CHECK(a->is_v6());
+    CHECK(a->to_string() == out);
+  }
+  for (const char* bad : {":", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "12345::", "g::1", "1:2:3:4:5:6:7:", "::1.2.3"}) {
+    CHECK_MESSAGE(!ip_address::parse(bad), bad);
+  }
+}
+
+TEST_CASE("IPv4 and IPv6 addresses never compare equal") {
+  CHECK(*ip_address::parse("0.0.0.1") != *ip_address::parse("::1"));
+  CHECK(*ip_address::parse("10.0.0.1") == ip_address::v4(0x0a000001u));
+}
