@@ -222,6 +222,7 @@ class engine {
     }
     if (data.substr(0, 4) == "PAR1") {
       r.unsupported = true;
+      r.source = "parquet";
       r.fatal = "Parquet flow logs are not supported yet; download the plain-text (gzip) format instead";
       bytes_in_ += data.size();
       return;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -136,8 +137,10 @@ const char* json_type_name(dom::element_type type) noexcept {
 
 /// Collects messages while documents are parsed, then publishes them as views.
 ///
-/// simdjson's strings live in the parser and die with the next parse, so texts are copied into one
-/// arena string; views are only built at the end, once the arena has stopped growing.
+/// simdjson's strings live in the parser and die with the next parse. A message without JSON
+/// escapes (nearly all flow-log records) has the same bytes in the caller's input, a little after
+/// the previous message, and the view points there; the others are copied into one arena string.
+/// Views are only built at the end, once the arena has stopped growing.
 class json_reader {
  public:
   explicit json_reader(cw_messages& out) : out_(out) {
@@ -145,10 +148,6 @@ class json_reader {
     arena_.reserve(64);
   }
 
-  /// Decoded strings are never longer than their JSON source, so reserving the input's size means
-  /// the arena never regrows (each regrowth copied every message so far and dominated the run
-  /// time); pages that stay unused are never touched, so they cost address space, not memory.
-  void reserve(std::size_t bytes) { arena_.reserve(bytes); }
   void read(std::string_view content, int nesting);
   void finish();
 
@@ -156,6 +155,7 @@ class json_reader {
   struct span {
     std::size_t offset;
     std::size_t size;
+    bool in_input = false;  // else in the arena
   };
   struct pending {
     std::uint64_t line;
@@ -167,13 +167,14 @@ class json_reader {
   void read_document(std::string_view content, std::size_t start, std::size_t end, int nesting);
   void read_root(dom::element root, int nesting);
   void read_object(dom::element obj, int nesting, bool in_array);
-  void read_events(dom::element obj);
-  void read_payload(dom::element obj);
-  void read_event(dom::element event, span stream_eni);
+  void read_events(dom::element obj, int nesting);
+  void read_payload(dom::element obj, int nesting);
+  void read_event(dom::element event, span stream_eni, int nesting);
   void read_envelope(std::string_view encoded, std::string_view field, int nesting);
   bool gunzip_layers(std::string& data, std::string_view field);
 
   span keep(std::string_view text);
+  span keep_message(std::string_view text, int nesting);
   span keep_eni(std::string_view stream);
   void recognise(shape s);
   void error(std::uint64_t line, std::string_view field, std::string reason);
@@ -182,6 +183,9 @@ class json_reader {
   std::uint64_t document_line() const noexcept { return events_seen_; }
 
   cw_messages& out_;
+  std::string_view input_;                              // the caller's content, which outlives the views
+  std::size_t input_cursor_ = 0;                        // where the next message of the input is searched from
+  std::size_t document_end_ = 0;                        // end of the input document being read
   std::array<dom::parser, k_max_nesting + 1> parsers_;  // one per level: an envelope is parsed mid-iteration
   std::string arena_;
   std::vector<pending> pending_;
@@ -196,6 +200,7 @@ void json_reader::read(std::string_view content, int nesting) {
     return;
   }
   content = strip_bom(content);
+  if (nesting == 0) input_ = content;
   if (has_gzip_magic(content)) {
     std::string plain(content);
     if (!gunzip_layers(plain, "(gzip)")) return;
@@ -228,6 +233,10 @@ void json_reader::read_document(std::string_view content, std::size_t start, std
   // simdjson reads up to SIMDJSON_PADDING bytes past the document; the rest of the input serves as
   // that padding when there is enough of it, saving a copy of every document.
   const bool padded = content.size() - end >= simdjson::SIMDJSON_PADDING;
+  if (nesting == 0) {
+    input_cursor_ = start;
+    document_end_ = end;
+  }
   dom::element root;
   const auto code = parsers_[nesting].parse(content.data() + start, end - start, !padded).get(root);
   if (code != simdjson::SUCCESS) {
@@ -271,11 +280,11 @@ void json_reader::read_object(dom::element obj, int nesting, bool in_array) {
     return;
   }
   if (obj["logEvents"].error() == simdjson::SUCCESS || obj["messageType"].error() == simdjson::SUCCESS) {
-    read_payload(obj);
+    read_payload(obj, nesting);
     return;
   }
   if (obj["events"].error() == simdjson::SUCCESS) {
-    read_events(obj);
+    read_events(obj, nesting);
     return;
   }
   // Inside an array any object is taken for an event, so a missing message is reported per event;
@@ -283,7 +292,7 @@ void json_reader::read_object(dom::element obj, int nesting, bool in_array) {
   if (in_array || obj["message"].error() == simdjson::SUCCESS) {
     recognise(shape::events);
     const std::string_view stream = string_field(obj, "logStreamName");
-    read_event(obj, keep_eni(stream));
+    read_event(obj, keep_eni(stream), nesting);
     return;
   }
   document_error(
@@ -291,7 +300,7 @@ void json_reader::read_object(dom::element obj, int nesting, bool in_array) {
       "'events', 'logEvents', 'awslogs', 'message'");
 }
 
-void json_reader::read_events(dom::element obj) {
+void json_reader::read_events(dom::element obj, int nesting) {
   recognise(shape::events);
   dom::array events;
   if (obj["events"].get_array().get(events) != simdjson::SUCCESS) {
@@ -300,18 +309,18 @@ void json_reader::read_events(dom::element obj) {
   }
   // filter-log-events names the stream per event; consecutive events usually share it.
   std::string_view last_stream;
-  span last_eni{0, 0};
+  span last_eni{};
   for (const dom::element event : events) {
     const std::string_view stream = string_field(event, "logStreamName");
     if (stream != last_stream) {
       last_stream = stream;
       last_eni = keep_eni(stream);
     }
-    read_event(event, last_eni);
+    read_event(event, last_eni, nesting);
   }
 }
 
-void json_reader::read_payload(dom::element obj) {
+void json_reader::read_payload(dom::element obj, int nesting) {
   recognise(shape::subscription);
   const std::string_view message_type = string_field(obj, "messageType");
   dom::array events;
@@ -330,17 +339,17 @@ void json_reader::read_payload(dom::element obj) {
   }
   const std::string_view stream = string_field(obj, "logStream");
   const span eni = keep_eni(stream);
-  for (const dom::element event : events) read_event(event, eni);
+  for (const dom::element event : events) read_event(event, eni, nesting);
 }
 
-void json_reader::read_event(dom::element event, span stream_eni) {
+void json_reader::read_event(dom::element event, span stream_eni, int nesting) {
   const std::uint64_t line = ++events_seen_;
   std::string_view text;
   if (event["message"].get_string().get(text) != simdjson::SUCCESS) {
     error(line, "message", "event has no string 'message'");
     return;
   }
-  pending_.push_back({line, keep(text), stream_eni});
+  pending_.push_back({line, keep_message(text, nesting), stream_eni});
 }
 
 void json_reader::read_envelope(std::string_view encoded, std::string_view field, int nesting) {
@@ -377,14 +386,30 @@ bool json_reader::gunzip_layers(std::string& data, std::string_view field) {
 }
 
 json_reader::span json_reader::keep(std::string_view text) {
-  const span kept{arena_.size(), text.size()};
+  const span kept{arena_.size(), text.size(), false};
   arena_.append(text);
   return kept;
 }
 
+/// Only nesting 0 reads the caller's input; deeper levels read decoded buffers that die first.
+json_reader::span json_reader::keep_message(std::string_view text, int nesting) {
+  if (nesting == 0) {
+    // Other fields of the event (id, timestamps, stream name) sit between two messages; past this
+    // much, the text was escaped in the source and will not be found.
+    constexpr std::size_t k_slack = 4096;
+    const std::size_t window = std::min(document_end_ - input_cursor_, text.size() + k_slack);
+    const std::size_t found = input_.substr(input_cursor_, window).find(text);
+    if (found != std::string_view::npos) {
+      input_cursor_ += found + text.size();
+      return span{input_cursor_ - text.size(), text.size(), true};
+    }
+  }
+  return keep(text);
+}
+
 json_reader::span json_reader::keep_eni(std::string_view stream) {
   const std::string_view eni = eni_from_stream(stream);
-  return eni.empty() ? span{0, 0} : keep(eni);
+  return eni.empty() ? span{} : keep(eni);
 }
 
 void json_reader::recognise(shape s) {
@@ -407,12 +432,12 @@ void json_reader::document_error(std::string reason) {
 void json_reader::finish() {
   if (pending_.empty()) return;
   out_.storage.push_back(std::move(arena_));
-  const char* base = out_.storage.back().data();
-  out_.messages.reserve(out_.messages.size() + pending_.size());
-  for (const pending& p : pending_) {
-    out_.messages.push_back(cw_message{p.line, std::string_view(base + p.text.offset, p.text.size),
-                                       std::string_view(base + p.eni.offset, p.eni.size)});
-  }
+  const char* arena = out_.storage.back().data();
+  const auto view = [&](const span& s) {
+    return std::string_view((s.in_input ? input_.data() : arena) + s.offset, s.size);
+  };
+  out_.messages.reserve(pending_.size());
+  for (const pending& p : pending_) out_.messages.push_back(cw_message{p.line, view(p.text), view(p.eni)});
 }
 
 }  // namespace
@@ -428,7 +453,6 @@ cw_messages read_cloudwatch_json(std::string_view content) {
   cw_messages out;
   try {
     json_reader reader(out);
-    reader.reserve(content.size());
     reader.read(content, 0);
     reader.finish();
   } catch (const std::exception& e) {
