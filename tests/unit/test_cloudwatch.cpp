@@ -134,7 +134,8 @@ TEST_CASE("public samples: one subscription payload each") {
     CHECK(r.messages[1].line == 2);
   }
   {
-    const cw_messages r = read_cloudwatch_json(sample("valid_vpc_flow_cw_custom.json"));
+    const std::string input = sample("valid_vpc_flow_cw_custom.json");
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     CHECK(r.shape == "cloudwatch-subscription");
     REQUIRE(r.messages.size() == 2);
@@ -142,7 +143,8 @@ TEST_CASE("public samples: one subscription payload each") {
     CHECK(r.messages[1].text == "2 eni-1235b8ca123456789 172.31.9.69 172.31.9.12");
   }
   {
-    const cw_messages r = read_cloudwatch_json(sample("valid_tgw_flow_cw.json"));
+    const std::string input = sample("valid_tgw_flow_cw.json");
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     REQUIRE(r.messages.size() == 1);
     CHECK(r.messages[0].eni.empty());  // tgw-… stream
@@ -208,7 +210,8 @@ TEST_CASE("subscription payloads: separators, control messages, line numbering")
   const std::string data2 = subscription("DATA_MESSAGE", "eni-0a1b2c3d4e5f67890-all", k_rec2);
 
   SUBCASE("no separator") {
-    const cw_messages r = read_cloudwatch_json(data1 + control + data2);
+    const std::string input = data1 + control + data2;
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     CHECK(r.control_messages == 1);
     CHECK(r.shape == "cloudwatch-subscription");
@@ -219,14 +222,15 @@ TEST_CASE("subscription payloads: separators, control messages, line numbering")
     CHECK(r.messages[1].line == 3);  // the control message's event keeps its number
   }
   SUBCASE("newline and whitespace separated") {
-    const cw_messages r = read_cloudwatch_json(data1 + "\n" + control + "\r\n \t" + data2 + "\n");
+    const std::string input = data1 + "\n" + control + "\r\n \t" + data2 + "\n";
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     CHECK(r.control_messages == 1);
     CHECK(r.messages.size() == 2);
   }
   SUBCASE("a broken payload does not hide the next one") {
-    const cw_messages r =
-        read_cloudwatch_json(data1 + "\n{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"message\":}]}\n" + data2);
+    const std::string input = data1 + "\n{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"message\":}]}\n" + data2;
+    const cw_messages r = read_cloudwatch_json(input);
     REQUIRE(r.messages.size() == 2);
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].field == "(json)");
@@ -235,7 +239,8 @@ TEST_CASE("subscription payloads: separators, control messages, line numbering")
   }
   SUBCASE("braces and quotes inside strings do not confuse the split") {
     const std::string tricky = subscription("DATA_MESSAGE", "eni-0a1b2c3d4e5f67890", R"(x } ] { [ \" \\)");
-    const cw_messages r = read_cloudwatch_json(tricky + data2);
+    const std::string input = tricky + data2;
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     REQUIRE(r.messages.size() == 2);
     CHECK(r.messages[0].text == R"(x } ] { [ " \)");
@@ -279,7 +284,8 @@ TEST_CASE("Lambda event and base64-gzip blobs") {
   }
   SUBCASE("several Lambda events in an array keep numbering across envelopes") {
     const std::string ev = R"({"awslogs":{"data":")" + std::string(k_payload_gzip_b64) + R"("}})";
-    const cw_messages r = read_cloudwatch_json("[" + ev + "," + ev + "]");
+    const std::string input = "[" + ev + "," + ev + "]";
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     REQUIRE(r.messages.size() == 4);
     CHECK(r.messages[3].line == 4);
@@ -317,7 +323,8 @@ TEST_CASE("top-level arrays of events or payloads") {
   SUBCASE("payloads") {
     const std::string a = subscription("DATA_MESSAGE", "eni-0a1b2c3d4e5f67890", k_rec1);
     const std::string b = subscription("DATA_MESSAGE", "eni-0a1b2c3d4e5f67890", k_rec2);
-    const cw_messages r = read_cloudwatch_json("[" + a + ",\n" + b + "]");
+    const std::string input = "[" + a + ",\n" + b + "]";
+    const cw_messages r = read_cloudwatch_json(input);
     CHECK(r.errors.empty());
     CHECK(r.shape == "cloudwatch-subscription");
     check_two_records(r);
@@ -383,7 +390,8 @@ TEST_CASE("malformed and foreign JSON") {
     const cw_messages r1 =
         read_cloudwatch_json(R"({"events":[{"timestamp":1e99999,"message":"a"}],"x":123456789012345678901234567890})");
     CHECK(r1.errors.size() <= 1);
-    const cw_messages r2 = read_cloudwatch_json(std::string(100000, '[') + std::string(100000, ']'));
+    const std::string input2 = std::string(100000, '[') + std::string(100000, ']');
+    const cw_messages r2 = read_cloudwatch_json(input2);
     CHECK_FALSE(r2.errors.empty());
   }
   SUBCASE("garbage gives a bounded number of errors") {
