@@ -18,11 +18,15 @@
 #include <vector>
 
 #include "flowsleuth/cloudwatch.hpp"
+#include "source/cloudwatch_detail.hpp"
 #include "flowsleuth/gzip.hpp"
 #include "source/base64.hpp"
 
 namespace flowsleuth {
 namespace {
+
+using detail::eni_from_stream;
+using detail::strip_bom;
 
 namespace dom = simdjson::dom;
 
@@ -35,18 +39,12 @@ constexpr int k_max_gzip_layers = 4;
 // producing an error per stray brace.
 constexpr std::size_t k_max_document_errors = 100;
 
-constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
 
 bool is_json_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::size_t skip_space(std::string_view s, std::size_t pos) noexcept {
   while (pos < s.size() && is_json_space(s[pos])) ++pos;
   return pos;
-}
-
-std::string_view strip_bom(std::string_view s) noexcept {
-  if (s.starts_with(k_utf8_bom)) s.remove_prefix(k_utf8_bom.size());
-  return s;
 }
 
 bool starts_with_base64_gzip(std::string_view s) noexcept {
@@ -97,18 +95,6 @@ std::size_t document_end(std::string_view s, std::size_t start) noexcept {
 std::size_t junk_end(std::string_view s, std::size_t start) noexcept {
   const std::size_t end = s.find_first_of("{[\n", start + 1);
   return end == std::string_view::npos ? s.size() : end;
-}
-
-/// `eni-<hex>` at the start of a log stream name ("eni-0abc…-all" → "eni-0abc…"), else empty.
-std::string_view eni_from_stream(std::string_view stream) noexcept {
-  constexpr std::string_view prefix = "eni-";
-  if (!stream.starts_with(prefix)) return {};
-  std::size_t end = prefix.size();
-  while (end < stream.size() &&
-         ((stream[end] >= '0' && stream[end] <= '9') || (stream[end] >= 'a' && stream[end] <= 'f'))) {
-    ++end;
-  }
-  return end == prefix.size() ? std::string_view{} : stream.substr(0, end);
 }
 
 /// The string at `key`, or empty when it is missing or not a string (optional fields).

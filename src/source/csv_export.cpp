@@ -16,28 +16,14 @@
 #include <vector>
 
 #include "flowsleuth/cloudwatch.hpp"
+#include "source/cloudwatch_detail.hpp"
 
 namespace flowsleuth {
 namespace {
 
-constexpr std::string_view k_utf8_bom = "\xEF\xBB\xBF";
+using detail::eni_from_stream;
+using detail::strip_bom;
 
-std::string_view strip_bom(std::string_view s) noexcept {
-  if (s.starts_with(k_utf8_bom)) s.remove_prefix(k_utf8_bom.size());
-  return s;
-}
-
-/// `eni-<hex>` at the start of a log stream name ("eni-0abc…-all" → "eni-0abc…"), else empty.
-std::string_view eni_from_stream(std::string_view stream) noexcept {
-  constexpr std::string_view prefix = "eni-";
-  if (!stream.starts_with(prefix)) return {};
-  std::size_t end = prefix.size();
-  while (end < stream.size() &&
-         ((stream[end] >= '0' && stream[end] <= '9') || (stream[end] >= 'a' && stream[end] <= 'f'))) {
-    ++end;
-  }
-  return end == prefix.size() ? std::string_view{} : stream.substr(0, end);
-}
 
 /// Text that is either a slice of the input or a slice of a copy (`copied`).
 struct text_span {
