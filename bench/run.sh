@@ -180,14 +180,15 @@ row v5 "inspect --threads 2" v5 "$v5_bytes" "$v5_records" capture \
 # A ratio of two rows' times against a target: a/b, so "slower than" ratios put flowsleuth first
 # and the speed-up puts the 1-thread row first.
 target() {  # label a_key b_key op(<=|>=) limit
-  local label=$1 a=${seconds[$2]:-} b=${seconds[$3]:-} op=$4 limit=$5
+  local label=$1 a=${seconds[$2]:-} b=${seconds[$3]:-} op=$4 limit=$5 sym="≥"
+  [[ $op == "<=" ]] && sym="≤"
   if [[ -z $a || -z $b ]]; then
-    emit "$(printf '%-44s %7s   (target %s %s×)  n/a' "$label" "-" "${op/<=/≤}" "$limit")"
+    emit "$(printf '%-44s %7s   (target %s %s×)  n/a' "$label" "-" "$sym" "$limit")"
     return
   fi
-  emit "$(awk -v l="$label" -v a="$a" -v b="$b" -v op="$op" -v lim="$limit" 'BEGIN {
+  emit "$(awk -v l="$label" -v a="$a" -v b="$b" -v op="$op" -v sym="$sym" -v lim="$limit" 'BEGIN {
     r = a / b; ok = (op == "<=") ? (r <= lim) : (r >= lim)
-    printf "%-44s %6.2f×   (target %s %s×)  %s\n", l, r, (op == "<=") ? "≤" : "≥", lim, ok ? "PASS" : "MISS" }')"
+    printf "%-44s %6.2f×   (target %s %s×)  %s\n", l, r, sym, lim, ok ? "PASS" : "MISS" }')"
 }
 emit ""
 target "inspect plain (2 threads) vs wc -l" j2 wc "<=" 5
