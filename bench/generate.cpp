@@ -156,6 +156,8 @@ class window_lines {
     budget_ = budget;
   }
   bool full() const noexcept { return spans_.size() >= budget_; }
+  std::size_t budget() const noexcept { return budget_; }
+  void set_budget(std::size_t budget) noexcept { budget_ = budget; }
   std::size_t size() const noexcept { return spans_.size(); }
   char* begin_line() {
     if (arena_.size() - used_ < max_line) arena_.resize(std::max(arena_.size() * 2, used_ + max_line));
@@ -668,8 +670,14 @@ void generator::log_connection(const connection& c, phase ph) {
 
 void generator::fill_window() {
   // Standby interfaces see nothing; now and then one busy interface loses a window to capacity.
-  for (std::size_t i : by_role_[static_cast<std::size_t>(role::idle)]) log_status(enis_[i], "NODATA");
-  if (rng_.chance(0.05)) log_status(pick_busy(), "SKIPDATA");
+  // Room is kept for those lines, and a tiny window (a small --records) gets none, so that every
+  // file is mostly traffic.
+  const auto& idle = by_role_[static_cast<std::size_t>(role::idle)];
+  const bool skipdata = rng_.chance(0.05);
+  const std::size_t budget = lines_.budget();
+  const std::size_t status_lines = idle.size() + (skipdata ? 1 : 0);
+  const bool with_status = budget > 10 * status_lines;
+  if (with_status) lines_.set_budget(budget - status_lines);
 
   for (std::size_t i = 0; i < long_lived_.size();) {
     connection& c = long_lived_[i];
@@ -691,6 +699,11 @@ void generator::fill_window() {
       log_connection(c, phase::whole);
     }
   }
+
+  if (!with_status) return;
+  lines_.set_budget(budget);
+  for (std::size_t i : idle) log_status(enis_[i], "NODATA");
+  if (skipdata) log_status(pick_busy(), "SKIPDATA");
 }
 
 int usage(const char* why) {
@@ -769,7 +782,7 @@ int main(int argc, char** argv) {
     const double n = s.records ? static_cast<double>(s.records) : 1.0;
     fmt::print(stderr,
                "flowsleuth_bench_gen: {} records, {:.1f} MB in {:.2f} s; {:.2f}% REJECT, {:.2f}% IPv6, {:.2f}% UDP, "
-               "{:.2f}% ICMP, {} NODATA, {} SKIPDATA; {} windows of {} s\n",
+               "{:.2f}% ICMP, {} NODATA, {} SKIPDATA; {} capture windows of {} s\n",
                s.records, static_cast<double>(s.bytes) / 1e6, secs, 100.0 * static_cast<double>(s.rejects) / n,
                100.0 * static_cast<double>(s.v6) / n, 100.0 * static_cast<double>(s.udp) / n,
                100.0 * static_cast<double>(s.icmp) / n, s.nodata, s.skipdata,

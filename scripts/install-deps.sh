@@ -7,9 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-program-options-dev libboost-graph-dev
   libfmt-dev libyaml-cpp-dev doctest-dev
-  libisal-dev isal          # gzip inflate (library) and igzip (benchmark reference)
+  libisal-dev               # gzip inflate (isa-l)
   libsimdjson-dev           # CloudWatch Logs JSON exports and subscription payloads
   clang-14 libclang-rt-14-dev   # libFuzzer targets
+  time isal                 # benchmark: /usr/bin/time for peak RSS, igzip as the reference
 )
 
 missing=()
