@@ -644,7 +644,8 @@ def s09_nacl_change_mid_window(cap: Capture):
 
     def stalled_request(conv, t):
         """A request sent after the change: it arrives, its answer never gets back."""
-        conv.c2s(t, conv.hdr + rng.randint(300, 700))
+        req = rng.randint(300, 700)
+        conv.c2s(t, conv.hdr + req)
         resp = rng.randint(1500, 9000)
         for i in range(math.ceil(resp / conv.mss)):                 # initial cwnd covers it
             conv.s2c(t + conv.owd + 0.002 + i * conv.gap, conv.hdr + min(conv.mss, resp - i * conv.mss))
@@ -652,7 +653,7 @@ def s09_nacl_change_mid_window(cap: Capture):
         for rt in rto_schedule(t + conv.owd + 0.002, T_END):        # server retransmits, with FIN
             conv.s2c(rt, conv.hdr + conv.mss, FIN if rt > close_at else NONE)
         for rt in rto_schedule(t, close_at, count=8):               # client retransmits request
-            if conv.c2s(rt, conv.hdr + 400):
+            if conv.c2s(rt, conv.hdr + req):
                 conv.s2c(rt + conv.owd, conv.hdr)                   # duplicate ACK
         conv.c2s(close_at, conv.hdr, FIN)
         for rt in rto_schedule(close_at, T_END, count=8):           # orphaned FIN retransmits

@@ -6,26 +6,17 @@
 // equal lines may well be two different flows.
 
 #include <cstdint>
-#include <functional>
 #include <string_view>
 
 #include "flowsleuth/flow_record.hpp"
 #include "flowsleuth/layout.hpp"
+#include "util/hash.hpp"
 
 namespace flowsleuth::detail {
 
-inline std::uint64_t mix64(std::uint64_t x) noexcept {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
 inline std::uint64_t fingerprint(const flow_record& r, const layout& l) noexcept {
   if (!r.has(field_id::interface_id) || !r.has(field_id::start) || !r.has(field_id::end)) return 0;
-  const std::hash<std::string_view> h;
+  const auto h = fast_hash;
   std::uint64_t sum = 0;
   std::size_t extra = 0;
   for (const auto& c : l.columns()) {

@@ -3,15 +3,12 @@
 #include <unordered_set>
 
 #include "flowsleuth/inspect.hpp"
+#include "util/hash.hpp"
 
 namespace flowsleuth {
 namespace {
 
-struct string_hash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-using string_set = std::unordered_set<std::string, string_hash, std::equal_to<>>;
+using string_set = std::unordered_set<std::string, detail::fast_string_hash, std::equal_to<>>;
 
 std::size_t action_slot(const flow_record& r) noexcept {
   if (!r.has(field_id::action)) return 2;
@@ -52,11 +49,7 @@ class inspect_sink final : public block_sink {
     ++by_status_[s];
     if (retractable_) slots_.push_back(static_cast<std::uint8_t>(a << 4 | s));
     const std::string_view eni = r.str(field_id::interface_id);
-    if (!eni.empty() && eni != last_eni_) {
-      auto it = enis_.find(eni);
-      if (it == enis_.end()) it = enis_.emplace(eni).first;
-      last_eni_ = *it;  // points into the set's node, stable across rehash
-    }
+    if (!eni.empty()) note_eni(eni);
     if (r.has(field_id::start) && r.has(field_id::end)) {
       if (!range_) {
         range_ = time_span{r.start, r.end};
@@ -87,9 +80,24 @@ class inspect_sink final : public block_sink {
   std::map<std::string, eni_coverage> coverage_;
 
  private:
+  // A direct-mapped cache in front of the set: a busy block sees a few hundred ENIs, and hashing
+  // plus one compare is much cheaper than a set lookup per record.
+  void note_eni(std::string_view eni) {
+    const std::uint64_t h = detail::fast_hash(eni);
+    auto& slot = cache_[h & (cache_.size() - 1)];
+    if (slot.hash == h && slot.text == eni) return;
+    auto it = enis_.find(eni);
+    if (it == enis_.end()) it = enis_.emplace(eni).first;
+    slot = {h, *it};  // views the set's node: stable across rehash
+  }
+
+  struct cache_slot {
+    std::uint64_t hash = 0;
+    std::string_view text;
+  };
   bool retractable_;
   std::vector<std::uint8_t> slots_;
-  std::string_view last_eni_;
+  std::array<cache_slot, 512> cache_{};
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "parse/split_fields.hpp"
+
 namespace flowsleuth {
 namespace {
 
@@ -10,11 +12,21 @@ template <class T>
 bool parse_unsigned(std::string_view s, std::uint64_t limit, T& out) noexcept {
   if (s.empty() || s.size() > 20) return false;
   std::uint64_t v = 0;
-  for (char c : s) {
-    const auto d = static_cast<unsigned>(c - '0');
-    if (d > 9) return false;
-    if (v > (limit - d) / 10) return false;
-    v = v * 10 + d;
+  if (s.size() <= 19) {
+    // 19 digits cannot overflow 64 bits: check the limit once at the end (the hot path).
+    for (char c : s) {
+      const auto d = static_cast<unsigned>(c - '0');
+      if (d > 9) return false;
+      v = v * 10 + d;
+    }
+    if (v > limit) return false;
+  } else {
+    for (char c : s) {
+      const auto d = static_cast<unsigned>(c - '0');
+      if (d > 9) return false;
+      if (v > (limit - d) / 10) return false;
+      v = v * 10 + d;
+    }
   }
   out = static_cast<T>(v);
   return true;
@@ -87,20 +99,15 @@ bool line_parser::parse(std::string_view line, flow_record& rec, line_error& err
   // Split on runs of whitespace, refusing control bytes (binary data is never a record).
   const std::size_t want = plan_.size();
   std::size_t count = 0;
-  const char* p = line.data();
-  const char* const e = p + line.size();
-  while (p < e) {
-    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r')) ++p;
-    if (p >= e) break;
-    const char* s = p;
-    while (p < e && static_cast<unsigned char>(*p) > ' ') ++p;
-    if (p < e && *p != ' ' && *p != '\t' && *p != '\r') {
-      err = {"(line)", fmt::format("binary data: byte 0x{:02x} at column {}", static_cast<unsigned char>(*p),
-                                   p - line.data() + 1)};
-      return false;
-    }
-    if (count < want) tokens_[count] = std::string_view(s, static_cast<std::size_t>(p - s));
+  std::size_t bad_at = line.size();
+  detail::split_fields(line, [&](const char* s, const char* t) {
+    if (count < want) tokens_[count] = std::string_view(s, static_cast<std::size_t>(t - s));
     ++count;
+  }, bad_at);
+  if (bad_at < line.size()) {
+    err = {"(line)", fmt::format("binary data: byte 0x{:02x} at column {}", static_cast<unsigned char>(line[bad_at]),
+                                 bad_at + 1)};
+    return false;
   }
   if (count != want) {
     if (count < want) {

@@ -122,13 +122,13 @@ std::uint32_t ip_address::v4_value() const noexcept {
 
 std::optional<ip_address> ip_address::parse(std::string_view text) noexcept {
   ip_address a;
-  if (text.find(':') == std::string_view::npos) {
-    if (!parse_dotted_quad(text, a.bytes_.data())) return std::nullopt;
+  // IPv4 first: it is most records, and a v6 text fails within its first group.
+  if (parse_dotted_quad(text, a.bytes_.data())) {
     a.fam_ = family::v4;
-  } else {
-    if (!parse_v6(text, a.bytes_.data())) return std::nullopt;
-    a.fam_ = family::v6;
+    return a;
   }
+  if (text.find(':') == std::string_view::npos || !parse_v6(text, a.bytes_.data())) return std::nullopt;
+  a.fam_ = family::v6;
   return a;
 }
 
