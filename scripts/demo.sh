@@ -5,6 +5,6 @@ set -euo pipefail
 bin=${1:-build/flowsleuth}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-echo "\$ flowsleuth inspect fixtures/demo"
+echo "\$ flowsleuth inspect fixtures/demo/AWSLogs fixtures/demo/cloudwatch"
 echo
-"$bin" inspect fixtures/demo
+"$bin" inspect fixtures/demo/AWSLogs fixtures/demo/cloudwatch

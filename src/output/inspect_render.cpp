@@ -117,10 +117,11 @@ std::string render_problems_text(const ingest_report& report, const text_style& 
     if (!f.fatal.empty()) out += fmt::format("{}: {}: {}\n", paint.red("error"), f.path, f.fatal);
     std::size_t shown = 0;
     for (const auto& e : f.errors) {
-      if (shown++ == style.max_errors) break;
+      if (shown == style.max_errors) break;
       out += fmt::format("{}:{}: {}: {}: {}\n", f.path, e.line, paint.yellow("skipped"), e.field, e.reason);
+      ++shown;
     }
-    const std::uint64_t rest = f.skipped > shown ? f.skipped - std::min<std::uint64_t>(shown, f.errors.size()) : 0;
+    const std::uint64_t rest = f.skipped - shown;
     if (rest > 0) {
       out += fmt::format("{}: … and {} more skipped line{} (see `inspect --output json` for the first {})\n", f.path,
                          thousands(rest), rest == 1 ? "" : "s", f.errors.size());
