@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "flowsleuth/render.hpp"
 #include "flowsleuth/time_util.hpp"
 #include "output/json_writer.hpp"
@@ -162,19 +164,46 @@ std::string render_inspect_text(const ingest_report& report, const inspect_summa
                        thousands(report.pruned_files), report.pruned_files == 1 ? "" : "s");
   }
 
+  // Files that share a folder and a layout are one line: S3 prefixes hold hundreds of objects.
   out += fmt::format("\n{}\n", paint.bold("files"));
+  struct group {
+    std::string dir, source, fields;
+    layout_origin origin;
+    int version;
+    std::vector<const file_report*> files;
+    std::uint64_t records = 0, skipped = 0, duplicates = 0;
+  };
+  std::vector<group> groups;
   for (const auto& f : report.files) {
-    out += fmt::format("  {}\n", f.path);
-    std::string what = f.source;
-    what += fmt::format(", layout {} v{}", to_string(f.origin), f.version);
-    out += fmt::format("      {}: {} records", what, thousands(f.records));
-    if (f.skipped) out += fmt::format(", {} skipped", paint.yellow(thousands(f.skipped)));
-    if (f.duplicates) out += fmt::format(", {} duplicates", thousands(f.duplicates));
-    if (f.control_messages) out += fmt::format(", {} control messages", f.control_messages);
+    const auto slash = f.path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : f.path.substr(0, slash);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const group& g) {
+      return g.dir == dir && g.source == f.source && g.fields == f.fields && g.origin == f.origin;
+    });
+    if (it == groups.end()) it = groups.insert(groups.end(), group{dir, f.source, f.fields, f.origin, f.version, {}});
+    it->files.push_back(&f);
+    it->records += f.records;
+    it->skipped += f.skipped;
+    it->duplicates += f.duplicates;
+  }
+  for (const auto& g : groups) {
+    if (g.files.size() == 1) {
+      out += fmt::format("  {}\n", g.files[0]->path);
+    } else {
+      out += fmt::format("  {} files in {}/\n", g.files.size(), g.dir);
+    }
+    out += fmt::format("      {}, layout {} v{}: {} records", g.source, to_string(g.origin), g.version,
+                       thousands(g.records));
+    if (g.skipped) out += fmt::format(", {} skipped", paint.yellow(thousands(g.skipped)));
+    if (g.duplicates) out += fmt::format(", {} duplicates", thousands(g.duplicates));
     out += "\n";
-    if (f.origin != layout_origin::v2_default) out += fmt::format("      fields: {}\n", f.fields);
-    for (const auto& n : f.notes) out += fmt::format("      note: {}\n", n);
-    if (!f.fatal.empty()) out += fmt::format("      {}: {}\n", paint.red("error"), f.fatal);
+    if (g.origin != layout_origin::v2_default) out += fmt::format("      fields: {}\n", g.fields);
+    for (const auto* f : g.files) {
+      const std::string who = g.files.size() == 1 ? "" : f->path.substr(g.dir.size() + 1) + ": ";
+      if (f->control_messages) out += fmt::format("      {}{} control messages skipped\n", who, f->control_messages);
+      for (const auto& n : f->notes) out += fmt::format("      {}note: {}\n", who, n);
+      if (!f->fatal.empty()) out += fmt::format("      {}{}: {}\n", who, paint.red("error"), f->fatal);
+    }
   }
 
   if (!sum.coverage.empty()) {
