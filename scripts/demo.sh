@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make demo`: run flowsleuth on the bundled example (fixtures/demo/: an S3 flow-log bucket layout
-# with gzip'd 5-minute objects, plus a CloudWatch Logs export of one ENI).
+# `make demo`: the main job on the bundled example — 40 minutes of one VPC's flow logs (S3 objects of
+# five subnet-level flow logs plus a CloudWatch Logs export of one ENI), holding the tickets described
+# in fixtures/demo/README.md.
 set -euo pipefail
 bin=${1:-build/flowsleuth}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-echo "\$ flowsleuth inspect fixtures/demo/AWSLogs fixtures/demo/cloudwatch"
+echo "\$ flowsleuth diagnose fixtures/demo/AWSLogs fixtures/demo/cloudwatch"
 echo
-"$bin" inspect fixtures/demo/AWSLogs fixtures/demo/cloudwatch
+"$bin" diagnose fixtures/demo/AWSLogs fixtures/demo/cloudwatch

@@ -56,5 +56,6 @@ void report_problems(const ingest_report& r, const reading_options& o);
 
 int run_inspect(int argc, char** argv);
 int run_records(int argc, char** argv);
+int run_diagnose(int argc, char** argv);
 
 }  // namespace flowsleuth::cli

@@ -14,6 +14,7 @@ constexpr const char* top_help =
     "flowsleuth — which layer blocked a connection, and why, from AWS VPC Flow Logs\n\n"
     "usage: flowsleuth COMMAND [options] INPUT...\n\n"
     "commands:\n"
+    "  diagnose  which layer blocked each connection, and why (the main job)\n"
     "  inspect   what was read: files, layouts, records per action and status, ENIs, gaps, skipped lines\n"
     "  records   normalized records as NDJSON or CSV, for other tools\n\n"
     "Run 'flowsleuth COMMAND --help' for a command's options and examples.\n\n"
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     return exit_ok;
   }
   try {
+    if (cmd == "diagnose") return run_diagnose(argc - 1, argv + 1);
     if (cmd == "inspect") return run_inspect(argc - 1, argv + 1);
     if (cmd == "records") return run_records(argc - 1, argv + 1);
     std::fprintf(stderr, "flowsleuth: unknown command '%s'\n\n%s", argv[1], top_help);

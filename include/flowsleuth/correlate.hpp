@@ -1,0 +1,100 @@
+#pragma once
+/// The flow correlator: pairs the records of each connection across directions and ENIs, decides
+/// which end is the client, and lays the evidence out on the four observation points of a
+/// connection (client egress, server ingress, server egress, client ingress).
+///
+/// It is a record_consumer: blocks are reduced to compact observations in parallel, and merged into
+/// one connection table in input order, so results do not depend on the thread count.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "flowsleuth/facts.hpp"
+#include "flowsleuth/ingest.hpp"
+#include "flowsleuth/ip_address.hpp"
+
+namespace flowsleuth {
+
+struct evidence_line {
+  std::uint32_t file = 0;  ///< index into ingest_report::files
+  std::uint64_t line = 0;
+  std::string eni;
+  direction_t direction = direction_t::none;  ///< relative to the ENI, when known
+  action_t action = action_t::none;
+  std::optional<std::uint8_t> tcp_flags;
+};
+
+/// Packets travelling one way past one ENI, with one action.
+struct packet_evidence {
+  std::uint32_t records = 0;
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;
+  std::uint8_t flags = 0;      ///< OR of tcp-flags
+  bool flags_known = false;    ///< at least one record carried tcp-flags
+  std::int64_t first = 0;      ///< earliest start
+  std::int64_t last = 0;       ///< latest end
+  std::vector<evidence_line> lines;  ///< the first few records, for the report
+  bool any() const noexcept { return records > 0; }
+};
+
+enum class point_state : std::uint8_t { accept, reject, both, none, unlogged, external };
+std::string_view to_string(point_state s) noexcept;
+
+/// One observation point of a connection.
+struct observation_point {
+  point_state state = point_state::none;
+  std::string eni;     ///< the ENI that saw it (empty when not seen)
+  std::string subnet;  ///< that ENI's subnet-id, when logged
+  packet_evidence accepted, rejected;
+};
+
+struct endpoint {
+  ip_address ip;
+  std::optional<std::uint16_t> port;  ///< nullopt for ICMP
+  std::string eni;     ///< the ENI whose address this is, when it is logged
+  std::string subnet;
+};
+
+/// One connection, resolved.
+struct connection {
+  std::uint8_t protocol = 0;
+  endpoint client, server;
+  std::vector<std::string> decided_by;  ///< evidence that decided client and server, strongest first
+  observation_point client_egress, server_ingress, server_egress, client_ingress;
+  std::int64_t first = 0, last = 0;
+  std::optional<std::int64_t> first_reject;
+  fact_set facts;
+};
+
+struct correlate_options {
+  /// --traffic-type ALL: the flow logs are known to capture both ACCEPT and REJECT.
+  bool traffic_type_all = false;
+};
+
+class correlator final : public record_consumer {
+ public:
+  explicit correlator(correlate_options options = {});
+  ~correlator() override;
+  std::unique_ptr<block_sink> make_sink(bool retractable) override;
+  void merge(std::unique_ptr<block_sink> sink) override;
+
+  /// Resolves every connection once ingestion is over, in a deterministic order.
+  std::vector<connection> finish();
+
+  struct state;
+
+ private:
+  std::unique_ptr<state> state_;
+};
+
+/// private | public | not-captured (addresses AWS never logs: instance metadata, Time Sync, …).
+std::string_view address_class(const ip_address& ip) noexcept;
+/// "tcp", "udp", "icmp", "icmpv6", else the IANA number.
+std::string protocol_name(std::uint8_t protocol);
+
+}  // namespace flowsleuth

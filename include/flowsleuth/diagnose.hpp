@@ -1,0 +1,78 @@
+#pragma once
+/// The diagnosis: apply the rule pack to correlated connections, aggregate them into flows (client,
+/// server, protocol, server port), and keep the evidence that proves each verdict.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flowsleuth/correlate.hpp"
+#include "flowsleuth/rule.hpp"
+
+namespace flowsleuth {
+
+/// Verdicts from most to least severe: a flow takes its most severe connection's verdict.
+int severity_rank(verdict v) noexcept;
+
+struct connection_finding {
+  connection conn;
+  verdict outcome = verdict::inconclusive;
+  std::optional<rule_blocking> blocking;
+  std::string rule_id;  ///< empty when no rule matched
+  std::string explanation, remediation;
+};
+
+struct port_range {
+  std::uint16_t low = 0, high = 0;
+};
+
+struct flow_finding {
+  std::uint8_t protocol = 0;
+  endpoint client, server;  ///< client.port unset: a flow aggregates client ports
+  verdict outcome = verdict::ok;
+  std::optional<rule_blocking> blocking;
+  std::string blocking_eni, blocking_subnet;  ///< where the blocking layer sits, when known
+  std::string rule_id;
+  std::vector<std::string> decided_by;
+  std::optional<std::int64_t> first_reject;
+  std::int64_t first = 0, last = 0;
+  std::string explanation, remediation;
+  std::map<verdict, std::uint64_t> by_verdict;
+  std::uint64_t connections = 0;
+  std::vector<port_range> failed_client_ports, working_client_ports;
+  std::vector<evidence_line> evidence;
+};
+
+/// Internet noise: several public sources blocked the same way at the same server and port (scans,
+/// or one broken service seen from many visitors). Reports show it as one entry.
+struct flow_group {
+  std::size_t first_flow = 0;          ///< index into diagnosis::flows of the representative
+  std::vector<std::size_t> flows;      ///< every member, in flow order
+  std::uint64_t connections = 0;
+};
+
+struct diagnose_filters {
+  std::vector<std::pair<ip_address, int>> client, server;  ///< CIDRs (any of)
+  std::optional<std::uint16_t> port;
+  std::optional<std::uint8_t> protocol;
+  std::vector<std::string> enis;
+};
+
+struct diagnosis {
+  std::vector<flow_finding> flows;              ///< most severe first, then by connection count
+  std::vector<connection_finding> connections;  ///< same order, per 5-tuple
+  std::vector<flow_group> groups;               ///< groups of at least min_group_size public-source flows
+  std::map<verdict, std::uint64_t> flow_counts, connection_counts;
+};
+
+/// Parses "10.0.0.0/16", "10.0.1.5" (a /32), "2001:db8::/32".
+std::optional<std::pair<ip_address, int>> parse_cidr(std::string_view text);
+bool cidr_contains(const std::pair<ip_address, int>& cidr, const ip_address& ip) noexcept;
+
+inline constexpr std::size_t min_group_size = 3;
+
+diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rules, const diagnose_filters& filters);
+
+}  // namespace flowsleuth

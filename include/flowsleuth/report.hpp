@@ -1,0 +1,26 @@
+#pragma once
+/// Reporters for a diagnosis. They format only: the verdicts are decided before they are called.
+
+#include <string>
+#include <vector>
+
+#include "flowsleuth/diagnose.hpp"
+#include "flowsleuth/ingest.hpp"
+#include "flowsleuth/inspect.hpp"
+#include "flowsleuth/render.hpp"
+
+namespace flowsleuth {
+
+struct report_options {
+  bool all = false;  ///< list ok flows and connections too (default: only what is not ok)
+  text_style style;
+};
+
+/// The `flowsleuth/report/v1` contract of ../shared/design.md (documented in docs/report-json.md).
+std::string render_report_json(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options);
+/// Readable at a glance in a terminal: what is broken first, healthy flows summarised.
+std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options);
+
+}  // namespace flowsleuth

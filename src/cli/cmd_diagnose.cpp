@@ -1,0 +1,144 @@
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "cli/cli_common.hpp"
+#include "flowsleuth/consumer_pair.hpp"
+#include "flowsleuth/correlate.hpp"
+#include "flowsleuth/diagnose.hpp"
+#include "flowsleuth/report.hpp"
+
+namespace flowsleuth::cli {
+namespace {
+
+std::string default_rules_dir(const char* argv0) {
+  // Installed next to the binary's source tree: <repo>/build/flowsleuth → <repo>/rules.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::canonical("/proc/self/exe", ec);
+  for (fs::path dir = ec ? fs::path(argv0).parent_path() : self.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "rules")) return (dir / "rules").string();
+    if (dir == dir.parent_path()) break;
+  }
+  return "rules";
+}
+
+}  // namespace
+
+int run_diagnose(int argc, char** argv) {
+  reading_options o;
+  std::string output = "text", fail_on, traffic_type;
+  std::vector<std::string> clients, servers, enis, rule_dirs;
+  std::string protocol;
+  int port = -1;
+  bool all = false;
+  po::options_description desc("diagnose options");
+  desc.add_options()
+      ("output,o", po::value(&output)->value_name("text|json"), "text (default) or json: the flowsleuth/report/v1 contract")
+      ("client", po::value(&clients)->value_name("CIDR"), "only connections whose client is in CIDR (repeatable)")
+      ("server", po::value(&servers)->value_name("CIDR"), "only connections whose server is in CIDR (repeatable)")
+      ("port", po::value(&port)->value_name("N"), "only connections to server port N")
+      ("protocol", po::value(&protocol)->value_name("P"), "tcp, udp, icmp, icmpv6 or a protocol number")
+      ("eni", po::value(&enis)->value_name("ENI"), "only connections seen by this ENI (repeatable)")
+      ("all", po::bool_switch(&all), "list healthy flows and connections too")
+      ("fail-on", po::value(&fail_on)->value_name("blocked|suspicious"),
+       "exit with code 1 when a flow is blocked (blocked), or anything but ok/late-packets/not-captured (suspicious)")
+      ("traffic-type", po::value(&traffic_type)->value_name("ALL|ACCEPT|REJECT"),
+       "what the flow logs capture, when known: ALL lets verdicts that rest on a missing record be certain")
+      ("rules", po::value(&rule_dirs)->value_name("DIR"), "add or override rules from DIR (repeatable)");
+  add_reading_options(desc, o);
+  po::variables_map vm;
+  const std::string usage =
+      "usage: flowsleuth diagnose [options] INPUT...\n\n"
+      "Pairs both directions of every connection across the ENIs that logged it and says which layer blocked\n"
+      "it — security group, network ACL, Block Public Access, the host, or routing / an unlogged peer — with\n"
+      "the evidence lines, an honest confidence, and the fix.";
+  const std::string examples =
+      "examples:\n"
+      "  flowsleuth diagnose AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/17/\n"
+      "  flowsleuth diagnose --server 10.20.3.0/24 --port 5432 --since 2026-11-17T14:00Z logs/\n"
+      "  flowsleuth diagnose --output json --fail-on blocked captured/ > report.json\n";
+  if (!parse_command_line(argc, argv, desc, usage, examples, vm)) return exit_ok;
+  if (vm.count("input")) o.inputs = vm["input"].as<std::vector<std::string>>();
+  if (output != "text" && output != "json") throw usage_error("--output must be text or json");
+  if (!fail_on.empty() && fail_on != "blocked" && fail_on != "suspicious") {
+    throw usage_error("--fail-on must be blocked or suspicious");
+  }
+  if (!traffic_type.empty() && traffic_type != "ALL" && traffic_type != "ACCEPT" && traffic_type != "REJECT") {
+    throw usage_error("--traffic-type must be ALL, ACCEPT or REJECT");
+  }
+  diagnose_filters filters;
+  for (const auto& c : clients) {
+    auto cidr = parse_cidr(c);
+    if (!cidr) throw usage_error(fmt::format("--client '{}': not an address or CIDR", c));
+    filters.client.push_back(*cidr);
+  }
+  for (const auto& c : servers) {
+    auto cidr = parse_cidr(c);
+    if (!cidr) throw usage_error(fmt::format("--server '{}': not an address or CIDR", c));
+    filters.server.push_back(*cidr);
+  }
+  if (vm.count("port")) {
+    if (port < 0 || port > 65535) throw usage_error("--port must be 0-65535");
+    filters.port = static_cast<std::uint16_t>(port);
+  }
+  if (!protocol.empty()) {
+    if (protocol == "tcp") filters.protocol = 6;
+    else if (protocol == "udp") filters.protocol = 17;
+    else if (protocol == "icmp") filters.protocol = 1;
+    else if (protocol == "icmpv6") filters.protocol = 58;
+    else {
+      try {
+        const int n = std::stoi(protocol);
+        if (n < 0 || n > 255) throw std::out_of_range("protocol");
+        filters.protocol = static_cast<std::uint8_t>(n);
+      } catch (const std::exception&) {
+        throw usage_error(fmt::format("--protocol '{}': use tcp, udp, icmp, icmpv6 or a number", protocol));
+      }
+    }
+  }
+  filters.enis = enis;
+
+  std::vector<std::string> dirs{default_rules_dir(argv[0])};
+  dirs.insert(dirs.end(), rule_dirs.begin(), rule_dirs.end());
+  rule_pack pack = load_rule_pack(dirs);
+  if (!pack.ok()) {
+    std::fputs(render_diagnostics_text(pack.diagnostics, style_for_stderr(o).color).c_str(), stderr);
+    throw usage_error("the rule pack has errors (see above; `flowsleuth rules validate` checks it)");
+  }
+  const rule_matcher matcher(std::move(pack.rules));
+
+  auto prepared = prepare(o);
+  inspect_consumer counts;
+  correlate_options copts;
+  copts.traffic_type_all = traffic_type == "ALL";
+  correlator corr(copts);
+  consumer_pair both(counts, corr);
+  const ingest_report report = ingest(prepared.inputs, prepared.options, both);
+  const inspect_summary summary = counts.summary();
+  const diagnosis d = diagnose(corr.finish(), matcher, filters);
+
+  report_options ro;
+  ro.all = all;
+  ro.style = style_for_stdout(o);
+  if (output == "json") {
+    std::fputs(render_report_json(d, report, summary, ro).c_str(), stdout);
+  } else {
+    std::fputs(render_report_text(d, report, summary, ro).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  report_problems(report, o);
+  const int code = ingest_exit_code(report, o);
+  if (code != exit_ok) return code;
+  if (!fail_on.empty()) {
+    for (const auto& f : d.flows) {
+      const bool bad = fail_on == "blocked" ? f.outcome == verdict::blocked
+                                            : !(f.outcome == verdict::ok || f.outcome == verdict::late_packets ||
+                                                f.outcome == verdict::not_captured);
+      if (bad) return exit_findings;
+    }
+  }
+  return exit_ok;
+}
+
+}  // namespace flowsleuth::cli

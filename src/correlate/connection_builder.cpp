@@ -1,0 +1,336 @@
+// Resolution of correlated evidence into connections: which end is the client, which ENI observed
+// what, the four observation points, and the facts the rule pack matches on.
+
+#include <algorithm>
+#include <array>
+
+#include "correlate/correlation_state.hpp"
+
+namespace flowsleuth::detail {
+namespace {
+
+constexpr std::uint8_t fin = 1, syn = 2, rst = 4, syn_ack = 18;
+
+bool syn_only(const packet_evidence& e) noexcept { return e.flags_known && (e.flags & syn) && !(e.flags & 16); }
+bool has_syn_ack(const packet_evidence& e) noexcept { return e.flags_known && (e.flags & syn_ack) == syn_ack; }
+
+// Ports that name a service: below 1024, or well-known server ports above it.
+bool service_port(std::uint16_t p) noexcept {
+  if (p > 0 && p < 1024) return true;
+  static constexpr std::array<std::uint16_t, 22> known = {1433, 1521, 2049, 2379, 3000, 3306, 3389, 5000, 5001, 5432,
+                                                          5439, 5601, 6379, 8000, 8080, 8443, 9000, 9092, 9200,
+                                                          9300, 11211, 27017};
+  return std::find(known.begin(), known.end(), p) != known.end();
+}
+
+struct ways {
+  // Evidence per way summed over every view: [0: a→b, 1: b→a][accept, reject]
+  packet_evidence all[2][2];
+};
+
+void fold(packet_evidence& into, const packet_evidence& e) {
+  if (!e.any()) return;
+  if (!into.any()) {
+    into.first = e.first;
+    into.last = e.last;
+  } else {
+    into.first = std::min(into.first, e.first);
+    into.last = std::max(into.last, e.last);
+  }
+  into.records += e.records;
+  into.packets += e.packets;
+  into.bytes += e.bytes;
+  into.flags |= e.flags;
+  into.flags_known = into.flags_known || e.flags_known;
+  for (const auto& l : e.lines) {
+    if (into.lines.size() < 8) into.lines.push_back(l);
+  }
+}
+
+// Decides whether endpoint a is the client. Records the evidence that decided in `by`.
+bool a_is_client(const conn_key& k, const conn_state& c, std::vector<std::string>& by) {
+  ways w;
+  for (const auto& v : c.views) {
+    for (int d = 0; d < 2; ++d) {
+      for (int a = 0; a < 2; ++a) fold(w.all[d][a], v.ev[d][a]);
+    }
+  }
+  auto any_of = [&](int d, auto pred) { return pred(w.all[d][0]) || pred(w.all[d][1]); };
+  if (any_of(0, syn_only) || any_of(1, has_syn_ack)) {
+    by.push_back("tcp-flags");
+    return true;
+  }
+  if (any_of(1, syn_only) || any_of(0, has_syn_ack)) {
+    by.push_back("tcp-flags");
+    return false;
+  }
+  if (k.protocol == 6 || k.protocol == 17) {
+    const bool sa = service_port(k.pa), sb = service_port(k.pb);
+    if (sa != sb) {
+      by.push_back("ports");
+      return sb;
+    }
+    if (k.pa != k.pb && (k.pa >= 32768) != (k.pb >= 32768)) {
+      by.push_back("ports");
+      return k.pa >= 32768;
+    }
+  }
+  // One way only ACCEPTed, the other only REJECTed: the accepted way is the request, since a reply
+  // exists only for a request that got through (ICMP echo, and TCP/UDP without service ports).
+  const bool a_acc_only = w.all[0][0].any() && !w.all[0][1].any();
+  const bool b_acc_only = w.all[1][0].any() && !w.all[1][1].any();
+  const bool a_rej_only = w.all[0][1].any() && !w.all[0][0].any();
+  const bool b_rej_only = w.all[1][1].any() && !w.all[1][0].any();
+  if ((a_acc_only && b_rej_only) || (b_acc_only && a_rej_only)) {
+    by.push_back("accepted-before-rejected");
+    return a_acc_only;
+  }
+  // Whoever sent first. Windows can lag by up to 60 s across ENIs, so this is the weakest evidence.
+  by.push_back("first-seen");
+  auto first_of = [&](int d) {
+    std::int64_t t = INT64_MAX;
+    for (int a = 0; a < 2; ++a) {
+      if (w.all[d][a].any()) t = std::min(t, w.all[d][a].first);
+    }
+    return t;
+  };
+  const auto fa = first_of(0), fb = first_of(1);
+  if (fa != fb) return fa < fb;
+  return k.protocol == 6 || k.protocol == 17 ? k.pa > k.pb : true;
+}
+
+std::optional<ip_address> own_address(const eni_state& e) {
+  if (e.declared) return e.declared;
+  if (e.candidates.size() == 1) return e.candidates[0];
+  return std::nullopt;
+}
+
+point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
+  if (acc.any() && rej.any()) return point_state::both;
+  if (acc.any()) return point_state::accept;
+  if (rej.any()) return point_state::reject;
+  return point_state::none;
+}
+
+std::string_view word(point_state s) { return to_string(s); }
+
+}  // namespace
+
+std::vector<connection> build_connections(correlator::state& st) {
+  // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
+  std::vector<std::pair<ip_address, std::uint32_t>> owners;
+  for (const auto& [id, e] : st.enis) {
+    if (auto a = own_address(e)) owners.push_back({*a, id});
+  }
+  std::sort(owners.begin(), owners.end());
+  auto owner_of = [&](const ip_address& ip) -> std::uint32_t {
+    auto it = std::lower_bound(owners.begin(), owners.end(), std::pair<ip_address, std::uint32_t>{ip, 0});
+    return it != owners.end() && it->first == ip ? it->second : 0;
+  };
+
+  // Deterministic order: by first time, then key.
+  std::vector<std::pair<const conn_key*, conn_state*>> order;
+  order.reserve(st.conns.size());
+  for (auto& [k, c] : st.conns) order.push_back({&k, &c});
+  std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
+    if (x.second->first != y.second->first) return x.second->first < y.second->first;
+    const auto& a = *x.first;
+    const auto& b = *y.first;
+    return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
+  });
+
+  std::vector<connection> out;
+  out.reserve(order.size());
+  for (const auto& [kp, cp] : order) {
+    const conn_key& k = *kp;
+    conn_state& c = *cp;
+    connection conn;
+    conn.protocol = k.protocol;
+    const bool icmp = k.protocol == 1 || k.protocol == 58;
+    const bool client_is_a = a_is_client(k, c, conn.decided_by);
+    const int out_way = client_is_a ? 0 : 1;  // client → server packets
+    const int back_way = 1 - out_way;
+    conn.client.ip = client_is_a ? k.a : k.b;
+    conn.server.ip = client_is_a ? k.b : k.a;
+    if (!icmp) {
+      conn.client.port = client_is_a ? k.pa : k.pb;
+      conn.server.port = client_is_a ? k.pb : k.pa;
+    }
+    conn.first = c.first;
+    conn.last = c.last;
+
+    // Which view is whose: by the ENI's own address, else by the direction its records were logged in.
+    const view_state* client_view = nullptr;
+    const view_state* server_view = nullptr;
+    std::string direction_source = "unknown";
+    for (const auto& v : c.views) {
+      const eni_state& e = st.enis[v.eni];
+      const auto own = own_address(e);
+      bool is_client = false, is_server = false;
+      if (own) {
+        is_client = *own == conn.client.ip;
+        is_server = *own == conn.server.ip;
+        direction_source = e.declared ? "flow-direction" : "eni-address";
+      } else if (v.dir_of[out_way] != direction_t::none || v.dir_of[back_way] != direction_t::none) {
+        is_client = v.dir_of[out_way] == direction_t::egress || v.dir_of[back_way] == direction_t::ingress;
+        is_server = v.dir_of[out_way] == direction_t::ingress || v.dir_of[back_way] == direction_t::egress;
+        direction_source = "flow-direction";
+      }
+      if (is_client && !client_view) client_view = &v;
+      if (is_server && !server_view) server_view = &v;
+    }
+    if (!client_view && !server_view && c.views.size() == 1) {
+      // A lone record on an ENI whose address is not known: the service side is more likely the ENI
+      // that logged it (design.md), with lowered confidence.
+      server_view = &c.views[0];
+      direction_source = "ports";
+    }
+
+    auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who) {
+      if (v) {
+        p.eni = st.enis[v->eni].name;
+        p.subnet = st.strings[st.enis[v->eni].subnet];
+        p.accepted = v->ev[way][0];
+        p.rejected = v->ev[way][1];
+        p.state = state_of(p.accepted, p.rejected);
+        return;
+      }
+      if (address_class(who.ip) == "public") {
+        p.state = point_state::external;
+      } else if (owner_of(who.ip) != 0) {
+        p.state = point_state::none;  // that ENI is logged: it just has no record of this
+        p.eni = st.enis[owner_of(who.ip)].name;
+      } else {
+        p.state = point_state::unlogged;
+      }
+    };
+    fill(conn.client_egress, client_view, out_way, conn.client);
+    fill(conn.server_ingress, server_view, out_way, conn.server);
+    fill(conn.server_egress, server_view, back_way, conn.server);
+    fill(conn.client_ingress, client_view, back_way, conn.client);
+    if (client_view) {
+      conn.client.eni = st.enis[client_view->eni].name;
+      conn.client.subnet = st.strings[st.enis[client_view->eni].subnet];
+    } else if (auto o = owner_of(conn.client.ip)) {
+      conn.client.eni = st.enis[o].name;
+      conn.client.subnet = st.strings[st.enis[o].subnet];
+    }
+    if (server_view) {
+      conn.server.eni = st.enis[server_view->eni].name;
+      conn.server.subnet = st.strings[st.enis[server_view->eni].subnet];
+    } else if (auto o = owner_of(conn.server.ip)) {
+      conn.server.eni = st.enis[o].name;
+      conn.server.subnet = st.strings[st.enis[o].subnet];
+    }
+
+    // ---- facts ----
+    fact_set& f = conn.facts;
+    switch (k.protocol) {
+      case 6: f.set(fact_id::protocol, "tcp"); break;
+      case 17: f.set(fact_id::protocol, "udp"); break;
+      case 1: f.set(fact_id::protocol, "icmp"); break;
+      case 58: f.set(fact_id::protocol, "icmpv6"); break;
+      default: f.set(fact_id::protocol, "other"); break;
+    }
+    f.set(fact_id::client_egress, word(conn.client_egress.state));
+    f.set(fact_id::server_ingress, word(conn.server_ingress.state));
+    f.set(fact_id::server_egress, word(conn.server_egress.state));
+    f.set(fact_id::client_ingress, word(conn.client_ingress.state));
+
+    packet_evidence req, resp;  // every record of each way, any view, any action
+    for (const auto& v : c.views) {
+      for (int a = 0; a < 2; ++a) {
+        fold(req, v.ev[out_way][a]);
+        fold(resp, v.ev[back_way][a]);
+      }
+    }
+    f.set(fact_id::request_flags_seen, req.flags_known);
+    f.set(fact_id::response_flags_seen, resp.flags_known);
+    if (k.protocol == 6 && (req.flags_known || resp.flags_known)) {
+      f.set(fact_id::syn, req.flags_known && (req.flags & syn) != 0);
+      f.set(fact_id::syn_ack, resp.flags_known && (resp.flags & syn_ack) == syn_ack);
+      f.set(fact_id::rst_from_server, resp.flags_known && (resp.flags & rst) != 0);
+      f.set(fact_id::fin, ((req.flags | resp.flags) & fin) != 0);
+    }
+
+    // Rejected responses: were some responses accepted before the first reject at the same point?
+    const observation_point& resp_point =
+        conn.server_egress.rejected.any() ? conn.server_egress : conn.client_ingress;
+    if (resp_point.rejected.any()) {
+      f.set(fact_id::response_accepted_before_reject,
+            resp_point.accepted.any() && resp_point.accepted.first < resp_point.rejected.first);
+    }
+    std::uint64_t req_rej = 0, resp_rej = 0;
+    std::optional<std::int64_t> first_reject;
+    std::int64_t last_accept = INT64_MIN;
+    bool closed = false;
+    for (const auto& v : c.views) {
+      req_rej += v.ev[out_way][1].packets;
+      resp_rej += v.ev[back_way][1].packets;
+      for (int d = 0; d < 2; ++d) {
+        if (v.ev[d][1].any()) first_reject = std::min(first_reject.value_or(INT64_MAX), v.ev[d][1].first);
+        if (v.ev[d][0].any()) {
+          last_accept = std::max(last_accept, v.ev[d][0].last);
+          if (v.ev[d][0].flags_known && (v.ev[d][0].flags & (fin | rst))) closed = true;
+        }
+      }
+    }
+    conn.first_reject = first_reject;
+    f.set(fact_id::request_reject_packets, req_rej);
+    f.set(fact_id::response_reject_packets, resp_rej);
+    if (first_reject) {
+      // Late packets: the connection worked both ways, and every REJECT came after it closed. With
+      // tcp-flags: FIN or RST was accepted, no rejected packet is a SYN, and only a few packets were
+      // rejected, after the first accepted ones (a late packet often shares the closing window, and
+      // start/end lag by up to 60 s, so times alone cannot order them). Without flags: every REJECT
+      // starts after the last accepted packet.
+      const bool worked = (conn.server_ingress.accepted.any() || conn.client_egress.accepted.any()) &&
+                          (conn.server_egress.accepted.any() || conn.client_ingress.accepted.any());
+      bool syn_rejected = false;
+      std::int64_t first_accept = INT64_MAX;
+      for (const auto& v : c.views) {
+        for (int d = 0; d < 2; ++d) {
+          if (v.ev[d][1].flags_known && (v.ev[d][1].flags & syn)) syn_rejected = true;
+          if (v.ev[d][0].any()) first_accept = std::min(first_accept, v.ev[d][0].first);
+        }
+      }
+      const bool late = closed ? !syn_rejected && req_rej + resp_rej <= 4 && *first_reject > first_accept
+                               : *first_reject > last_accept;
+      f.set(fact_id::rejects_only_after_close, worked && late);
+    }
+
+    if (!conn.client.subnet.empty() && !conn.server.subnet.empty()) {
+      f.set(fact_id::same_subnet, conn.client.subnet == conn.server.subnet ? "true" : "false");
+    } else {
+      f.set(fact_id::same_subnet, "unknown");
+    }
+    f.set(fact_id::client_address, address_class(conn.client.ip));
+    f.set(fact_id::server_address, address_class(conn.server.ip));
+
+    reject_reason_t reason = reject_reason_t::absent;
+    for (const auto& v : c.views) {
+      if (v.reason == reject_reason_t::bpa) reason = v.reason;
+      else if (reason == reject_reason_t::absent) reason = v.reason;
+    }
+    f.set(fact_id::reject_reason, reason == reject_reason_t::absent ? "absent" : reason == reject_reason_t::bpa ? "bpa" : "other");
+
+    bool gap = false, at_end = false, at_start = false, both_actions = !c.views.empty();
+    for (const auto& v : c.views) {
+      const eni_state& e = st.enis[v.eni];
+      for (const auto& [s, t] : e.skipdata) gap = gap || (s <= c.last && t >= c.first);
+      // Within the last (first) capture window of the ENI's data: the answer may be in the next file.
+      if (e.last != INT64_MIN && c.last >= e.last - 60) at_end = true;
+      if (e.first != INT64_MAX && c.first <= e.first + 60) at_start = true;
+      both_actions = both_actions && e.saw_accept && e.saw_reject;
+    }
+    f.set(fact_id::coverage_gap, gap);
+    f.set(fact_id::data_edge, at_end ? "end" : at_start ? "start" : "none");
+    f.set(fact_id::traffic_type_all, st.options.traffic_type_all || both_actions ? "true" : "unknown");
+    f.set(fact_id::intermediary, "none");
+    f.set(fact_id::direction_source, direction_source);
+    out.push_back(std::move(conn));
+  }
+  return out;
+}
+
+}  // namespace flowsleuth::detail

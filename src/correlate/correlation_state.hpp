@@ -1,0 +1,89 @@
+#pragma once
+// The correlator's accumulated state, shared by the merge step (correlator.cpp) and the resolution
+// step (connection_builder.cpp).
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "flowsleuth/correlate.hpp"
+#include "util/hash.hpp"
+
+namespace flowsleuth {
+namespace detail {
+
+struct conn_key {
+  ip_address a, b;
+  std::uint16_t pa = 0, pb = 0;
+  std::uint8_t protocol = 0;
+  friend bool operator==(const conn_key&, const conn_key&) = default;
+};
+
+struct conn_key_hash {
+  std::size_t operator()(const conn_key& k) const noexcept {
+    std::uint64_t h = k.protocol;
+    for (const auto* ip : {&k.a, &k.b}) {
+      std::uint64_t w0, w1;
+      std::memcpy(&w0, ip->bytes().data(), 8);
+      std::memcpy(&w1, ip->bytes().data() + 8, 8);
+      h = detail::mix64(h ^ w0) ^ w1;
+    }
+    return detail::mix64(h ^ (std::uint64_t{k.pa} << 16 | k.pb));
+  }
+};
+
+enum class reject_reason_t : std::uint8_t { absent, dash, bpa, other };
+
+struct eni_state {
+  std::string name;
+  std::uint32_t subnet = 0;
+  std::vector<ip_address> candidates;  // addresses present in every record so far
+  bool candidates_started = false;
+  std::optional<ip_address> declared;  // from flow-direction
+  std::int64_t first = INT64_MAX, last = INT64_MIN;
+  bool saw_accept = false, saw_reject = false;
+  std::vector<std::pair<std::int64_t, std::int64_t>> skipdata;
+};
+
+struct view_state {
+  std::uint32_t eni = 0;
+  packet_evidence ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
+  direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
+  reject_reason_t reason = reject_reason_t::absent;
+};
+
+struct conn_state {
+  std::vector<view_state> views;
+  std::int64_t first = INT64_MAX, last = INT64_MIN;
+};
+
+}  // namespace detail
+
+struct correlator::state {
+  correlate_options options;
+  std::vector<std::string> strings{""};
+  std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
+  std::unordered_map<std::uint32_t, detail::eni_state> enis;
+  std::unordered_map<detail::conn_key, detail::conn_state, detail::conn_key_hash> conns;
+
+  std::uint32_t intern(const std::string& s) {
+    if (s.empty()) return 0;
+    auto it = ids.find(s);
+    if (it != ids.end()) return it->second;
+    strings.push_back(s);
+    const auto id = static_cast<std::uint32_t>(strings.size() - 1);
+    ids.emplace(s, id);
+    return id;
+  }
+};
+
+
+namespace detail {
+std::vector<connection> build_connections(correlator::state& st);
+}  // namespace detail
+
+}  // namespace flowsleuth

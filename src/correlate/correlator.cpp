@@ -1,0 +1,203 @@
+// Correlation in two steps. Per block (in parallel): each record becomes a compact observation
+// keyed by its connection's canonical 5-tuple, strings interned per block. At merge (serial, input
+// order): observations fold into one table of connections with per-ENI evidence, and per-ENI facts
+// (own address, subnet, activity window, SKIPDATA windows, actions seen) accumulate. finish() then
+// decides client and server, lays evidence on the four observation points and computes facts.
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <unordered_map>
+
+#include "flowsleuth/correlate.hpp"
+#include "correlate/correlation_state.hpp"
+#include "util/hash.hpp"
+
+namespace flowsleuth {
+
+std::string_view to_string(point_state s) noexcept {
+  switch (s) {
+    case point_state::accept: return "accept";
+    case point_state::reject: return "reject";
+    case point_state::both: return "both";
+    case point_state::none: return "none";
+    case point_state::unlogged: return "unlogged";
+    case point_state::external: return "external";
+  }
+  return "none";
+}
+
+namespace {
+
+using namespace detail;
+
+constexpr std::size_t max_lines_kept = 6;
+
+// One record, reduced to what correlation needs. Strings are ids into the block's own table.
+struct observation {
+  conn_key key;
+  bool from_a = true;  // packets travel a → b
+  ip_address src, dst;
+  std::uint8_t flags = 0;
+  bool flags_known = false;
+  action_t action = action_t::none;
+  direction_t direction = direction_t::none;
+  log_status_t status = log_status_t::ok;
+  reject_reason_t reason = reject_reason_t::absent;
+  std::int64_t start = 0, end = 0;
+  bool has_time = false;
+  std::uint64_t packets = 0, bytes = 0;
+  std::uint32_t eni = 0, subnet = 0;  // 0 = none
+  std::uint32_t file = 0;
+  std::uint64_t line = 0;
+};
+
+struct block_strings {
+  std::vector<std::string> list{""};
+  std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
+  std::uint32_t intern(std::string_view s) {
+    if (s.empty()) return 0;
+    auto it = ids.find(s);
+    if (it != ids.end()) return it->second;
+    list.emplace_back(s);
+    const auto id = static_cast<std::uint32_t>(list.size() - 1);
+    ids.emplace(std::string(s), id);
+    return id;
+  }
+};
+
+class correlate_sink final : public block_sink {
+ public:
+  void on_record(const flow_record& r, const record_origin& at) override {
+    observation o;
+    o.file = at.file;
+    o.line = at.line;
+    o.eni = strings.intern(r.str(field_id::interface_id));
+    o.subnet = strings.intern(r.str(field_id::subnet_id));
+    o.has_time = r.has(field_id::start) && r.has(field_id::end);
+    o.start = r.start;
+    o.end = r.end;
+    o.status = r.has(field_id::log_status) ? r.log_status : log_status_t::ok;
+    if (!r.has(field_id::srcaddr) || !r.has(field_id::dstaddr) || !r.has(field_id::protocol)) {
+      o.status = o.status == log_status_t::ok ? log_status_t::none : o.status;
+      observations.push_back(o);
+      return;
+    }
+    o.src = r.srcaddr;
+    o.dst = r.dstaddr;
+    // pkt-* addresses name the true endpoints behind intermediaries: they key the connection.
+    const ip_address ks = r.has(field_id::pkt_srcaddr) ? r.pkt_srcaddr : r.srcaddr;
+    const ip_address kd = r.has(field_id::pkt_dstaddr) ? r.pkt_dstaddr : r.dstaddr;
+    const std::uint16_t sp = r.has(field_id::srcport) ? r.srcport : 0;
+    const std::uint16_t dp = r.has(field_id::dstport) ? r.dstport : 0;
+    o.from_a = std::tie(ks, sp) <= std::tie(kd, dp);
+    o.key = o.from_a ? conn_key{ks, kd, sp, dp, r.protocol} : conn_key{kd, ks, dp, sp, r.protocol};
+    o.flags_known = r.has(field_id::tcp_flags);
+    o.flags = r.tcp_flags;
+    o.action = r.has(field_id::action) ? r.action : action_t::none;
+    o.direction = r.has(field_id::flow_direction) ? r.flow_direction : direction_t::none;
+    if (r.source_layout && r.source_layout->has(field_id::reject_reason)) {
+      const auto rr = r.text[static_cast<std::size_t>(field_id::reject_reason)];
+      o.reason = rr == "-" ? reject_reason_t::dash : rr == "BPA" ? reject_reason_t::bpa : reject_reason_t::other;
+    }
+    o.packets = r.has(field_id::packets) ? r.packets : 0;
+    o.bytes = r.has(field_id::bytes) ? r.bytes : 0;
+    observations.push_back(o);
+  }
+  void retract(std::size_t index) override { observations[index].status = log_status_t::none, dropped.push_back(index); }
+
+  block_strings strings;
+  std::vector<observation> observations;
+  std::vector<std::size_t> dropped;
+};
+
+void add_evidence(packet_evidence& e, const observation& o, const std::string& eni) {
+  if (e.records == 0) {
+    e.first = o.start;
+    e.last = o.end;
+  } else {
+    e.first = std::min(e.first, o.start);
+    e.last = std::max(e.last, o.end);
+  }
+  ++e.records;
+  e.packets += o.packets;
+  e.bytes += o.bytes;
+  if (o.flags_known) {
+    e.flags |= o.flags;
+    e.flags_known = true;
+  }
+  if (e.lines.size() < max_lines_kept) {
+    evidence_line l;
+    l.file = o.file;
+    l.line = o.line;
+    l.eni = eni;
+    l.direction = o.direction;
+    l.action = o.action;
+    if (o.flags_known) l.tcp_flags = o.flags;
+    e.lines.push_back(std::move(l));
+  }
+}
+
+}  // namespace
+
+correlator::correlator(correlate_options options) : state_(std::make_unique<state>()) {
+  state_->options = options;
+}
+correlator::~correlator() = default;
+
+std::unique_ptr<block_sink> correlator::make_sink(bool) { return std::make_unique<correlate_sink>(); }
+
+void correlator::merge(std::unique_ptr<block_sink> sink) {
+  auto& s = static_cast<correlate_sink&>(*sink);
+  auto& st = *state_;
+  std::vector<std::uint32_t> remap(s.strings.list.size(), 0);
+  for (std::size_t i = 1; i < s.strings.list.size(); ++i) remap[i] = st.intern(s.strings.list[i]);
+  std::sort(s.dropped.begin(), s.dropped.end());
+  for (std::size_t i = 0; i < s.observations.size(); ++i) {
+    if (std::binary_search(s.dropped.begin(), s.dropped.end(), i)) continue;
+    const observation& o = s.observations[i];
+    const std::uint32_t eni = remap[o.eni];
+    if (eni == 0) continue;  // without an ENI a record cannot be placed
+    eni_state& e = st.enis[eni];
+    if (e.name.empty()) e.name = st.strings[eni];
+    if (!e.subnet && o.subnet) e.subnet = remap[o.subnet];
+    if (o.has_time) {
+      e.first = std::min(e.first, o.start);
+      e.last = std::max(e.last, o.end);
+    }
+    if (o.status == log_status_t::skipdata && o.has_time) e.skipdata.push_back({o.start, o.end});
+    if (o.status != log_status_t::ok) continue;
+    if (o.action == action_t::accept) e.saw_accept = true;
+    if (o.action == action_t::reject) e.saw_reject = true;
+    // The ENI's own address is in every one of its records (aws-flow-logs.md §7).
+    if (!e.candidates_started) {
+      e.candidates = {o.src, o.dst};
+      e.candidates_started = true;
+    } else if (e.candidates.size() > 1 || (e.candidates.size() == 1 && e.candidates[0] != o.src && e.candidates[0] != o.dst)) {
+      std::erase_if(e.candidates, [&](const ip_address& c) { return c != o.src && c != o.dst; });
+    }
+    if (o.direction != direction_t::none && !e.declared) e.declared = o.direction == direction_t::egress ? o.src : o.dst;
+
+    conn_state& c = st.conns[o.key];
+    if (o.has_time) {
+      c.first = std::min(c.first, o.start);
+      c.last = std::max(c.last, o.end);
+    }
+    auto vit = std::find_if(c.views.begin(), c.views.end(), [&](const view_state& v) { return v.eni == eni; });
+    if (vit == c.views.end()) {
+      c.views.push_back(view_state{});
+      vit = c.views.end() - 1;
+      vit->eni = eni;
+    }
+    const int way = o.from_a ? 0 : 1;
+    const int act = o.action == action_t::reject ? 1 : 0;
+    add_evidence(vit->ev[way][act], o, e.name);
+    if (o.direction != direction_t::none) vit->dir_of[way] = o.direction;
+    if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {
+      if (o.action == action_t::reject || vit->reason == reject_reason_t::absent) vit->reason = o.reason;
+    }
+  }
+}
+
+std::vector<connection> correlator::finish() { return detail::build_connections(*state_); }
+
+}  // namespace flowsleuth

@@ -1,0 +1,287 @@
+#include <fmt/format.h>
+
+#include "flowsleuth/report.hpp"
+#include "flowsleuth/time_util.hpp"
+#include "output/json_writer.hpp"
+
+namespace flowsleuth {
+namespace {
+
+using detail::json_writer;
+
+void opt_string(json_writer& w, const std::string& s) {
+  if (s.empty()) {
+    w.null();
+  } else {
+    w.value(s);
+  }
+}
+
+void write_protocol(json_writer& w, std::uint8_t p) {
+  const std::string name = protocol_name(p);
+  if (p == 6 || p == 17 || p == 1 || p == 58) {
+    w.value(name);
+  } else {
+    w.value(static_cast<std::uint64_t>(p));
+  }
+}
+
+void write_blocking(json_writer& w, const std::optional<rule_blocking>& b, const std::string& eni,
+                    const std::string& subnet) {
+  if (!b) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("layer").value(to_string(b->layer));
+  w.key("direction");
+  if (b->direction) {
+    w.value(to_string(*b->direction));
+  } else {
+    w.null();
+  }
+  w.key("leg").value(to_string(b->leg));
+  w.key("eni");
+  opt_string(w, eni);
+  w.key("subnet");
+  opt_string(w, subnet);
+  w.key("confidence").value(to_string(b->confidence));
+  w.key("rule").null();  // names the exact NACL entry or SG once configuration is given
+  w.key("candidates").begin_array();
+  for (auto c : b->candidates) w.value(to_string(c));
+  w.end_array();
+  w.end_object();
+}
+
+void write_evidence(json_writer& w, const std::vector<evidence_line>& lines, const ingest_report& input) {
+  w.begin_array();
+  for (const auto& l : lines) {
+    w.begin_object();
+    w.key("file").value(l.file < input.files.size() ? input.files[l.file].path : std::string());
+    w.key("line").value(l.line);
+    w.key("eni").value(l.eni);
+    w.key("direction");
+    if (l.direction == direction_t::none) {
+      w.null();
+    } else {
+      w.value(to_string(l.direction));
+    }
+    w.key("action").value(to_string(l.action));
+    w.key("tcp_flags");
+    if (l.tcp_flags) {
+      w.value(static_cast<std::uint64_t>(*l.tcp_flags));
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_counts(json_writer& w, const std::map<verdict, std::uint64_t>& counts) {
+  w.begin_object();
+  for (const auto& [v, n] : counts) w.key(to_string(v)).value(n);
+  w.end_object();
+}
+
+void write_time_range(json_writer& w, std::int64_t a, std::int64_t b) {
+  w.begin_array().value(a).value(b).end_array();
+}
+
+void write_opt_time(json_writer& w, const std::optional<std::int64_t>& t) {
+  if (t) {
+    w.value(*t);
+  } else {
+    w.null();
+  }
+}
+
+void write_ports(json_writer& w, const std::vector<port_range>& ranges) {
+  w.begin_array();
+  for (const auto& r : ranges) w.begin_array().value(unsigned{r.low}).value(unsigned{r.high}).end_array();
+  w.end_array();
+}
+
+}  // namespace
+
+std::string render_report_json(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options) {
+  std::string out;
+  json_writer w(out, true);
+  w.begin_object();
+  w.key("schema").value("flowsleuth/report/v1");
+  w.key("input").begin_object();
+  w.key("files").value(static_cast<std::uint64_t>(input.files.size()));
+  w.key("records").value(read.records);
+  w.key("skipped_lines").value(input.skipped);
+  w.key("nodata").value(read.by_log_status[1]);
+  w.key("skipdata").value(read.by_log_status[2]);
+  w.key("time_range");
+  if (read.time_range) {
+    write_time_range(w, read.time_range->first, read.time_range->second);
+  } else {
+    w.null();
+  }
+  w.key("layouts").begin_array();
+  std::vector<std::string> seen;
+  for (const auto& f : input.files) {
+    const std::string name = f.origin == layout_origin::v2_default ? "v2-default" : "custom:" + f.fields;
+    if (std::find(seen.begin(), seen.end(), name) == seen.end()) seen.push_back(name);
+  }
+  for (const auto& s : seen) w.value(s);
+  w.end_array();
+  w.end_object();
+
+  w.key("flows").begin_array();
+  for (const auto& f : d.flows) {
+    if (!options.all && f.outcome == verdict::ok) continue;
+    w.begin_object();
+    w.key("protocol");
+    write_protocol(w, f.protocol);
+    w.key("client").begin_object().key("ip").value(f.client.ip.to_string()).key("eni");
+    opt_string(w, f.client.eni);
+    w.end_object();
+    w.key("server").begin_object().key("ip").value(f.server.ip.to_string()).key("port");
+    if (f.server.port) {
+      w.value(unsigned{*f.server.port});
+    } else {
+      w.null();
+    }
+    w.key("eni");
+    opt_string(w, f.server.eni);
+    w.end_object();
+    w.key("verdict").value(to_string(f.outcome));
+    w.key("blocking");
+    write_blocking(w, f.blocking, f.blocking_eni, f.blocking_subnet);
+    w.key("rule_id");
+    opt_string(w, f.rule_id);
+    w.key("decided_by").begin_array();
+    for (const auto& s : f.decided_by) w.value(s);
+    w.end_array();
+    w.key("first_reject");
+    write_opt_time(w, f.first_reject);
+    w.key("time_range");
+    write_time_range(w, f.first, f.last);
+    w.key("explanation").value(f.explanation);
+    w.key("remediation").value(f.remediation);
+    w.key("connections").begin_object().key("total").value(f.connections).key("by_verdict");
+    write_counts(w, f.by_verdict);
+    w.end_object();
+    w.key("evidence");
+    write_evidence(w, f.evidence, input);
+    w.key("failed_client_ports");
+    write_ports(w, f.failed_client_ports);
+    w.key("working_client_ports");
+    write_ports(w, f.working_client_ports);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("connections").begin_array();
+  for (const auto& f : d.connections) {
+    if (!options.all && f.outcome == verdict::ok) continue;
+    const auto& c = f.conn;
+    w.begin_object();
+    w.key("protocol");
+    write_protocol(w, c.protocol);
+    w.key("client").begin_object().key("ip").value(c.client.ip.to_string()).key("port");
+    if (c.client.port) {
+      w.value(unsigned{*c.client.port});
+    } else {
+      w.null();
+    }
+    w.key("eni");
+    opt_string(w, c.client.eni);
+    w.end_object();
+    w.key("server").begin_object().key("ip").value(c.server.ip.to_string()).key("port");
+    if (c.server.port) {
+      w.value(unsigned{*c.server.port});
+    } else {
+      w.null();
+    }
+    w.key("eni");
+    opt_string(w, c.server.eni);
+    w.end_object();
+    w.key("verdict").value(to_string(f.outcome));
+    std::string eni, subnet;
+    if (f.blocking) {
+      const bool at_server = f.blocking->at ? *f.blocking->at == endpoint_role::server : true;
+      const auto& p = f.blocking->leg == traffic_leg::request ? (at_server ? c.server_ingress : c.client_egress)
+                                                             : (at_server ? c.server_egress : c.client_ingress);
+      eni = p.eni;
+      subnet = p.subnet;
+    }
+    w.key("blocking");
+    write_blocking(w, f.blocking, eni, subnet);
+    w.key("rule_id");
+    opt_string(w, f.rule_id);
+    w.key("decided_by").begin_array();
+    for (const auto& s : c.decided_by) w.value(s);
+    w.end_array();
+    w.key("first_reject");
+    write_opt_time(w, c.first_reject);
+    w.key("time_range");
+    write_time_range(w, c.first, c.last);
+    w.key("explanation").value(f.explanation);
+    w.key("remediation").value(f.remediation);
+    w.key("observation_points").begin_object();
+    for (const auto& [name, p] : {std::pair{"client_egress", &c.client_egress}, {"server_ingress", &c.server_ingress},
+                                  {"server_egress", &c.server_egress}, {"client_ingress", &c.client_ingress}}) {
+      w.key(name).value(to_string(p->state));
+    }
+    w.end_object();
+    std::vector<evidence_line> lines;
+    for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
+      for (const auto* e : {&p->accepted, &p->rejected}) lines.insert(lines.end(), e->lines.begin(), e->lines.end());
+    }
+    w.key("evidence");
+    write_evidence(w, lines, input);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("drift").begin_array().end_array();
+  // Extension: public-source flows blocked the same way at one server and port (indexes into flows
+  // as listed here, i.e. after the --all filter).
+  w.key("groups").begin_array();
+  std::vector<std::size_t> listed_index(d.flows.size(), 0);
+  for (std::size_t i = 0, n = 0; i < d.flows.size(); ++i) {
+    listed_index[i] = n;
+    if (options.all || d.flows[i].outcome != verdict::ok) ++n;
+  }
+  for (const auto& g : d.groups) {
+    const auto& f = d.flows[g.first_flow];
+    w.begin_object();
+    w.key("server").begin_object().key("ip").value(f.server.ip.to_string()).key("port");
+    if (f.server.port) {
+      w.value(unsigned{*f.server.port});
+    } else {
+      w.null();
+    }
+    w.end_object();
+    w.key("protocol");
+    write_protocol(w, f.protocol);
+    w.key("verdict").value(to_string(f.outcome));
+    w.key("rule_id");
+    opt_string(w, f.rule_id);
+    w.key("clients").begin_array();
+    for (auto i : g.flows) w.value(d.flows[i].client.ip.to_string());
+    w.end_array();
+    w.key("flow_indexes").begin_array();
+    for (auto i : g.flows) w.value(static_cast<std::uint64_t>(listed_index[i]));
+    w.end_array();
+    w.key("connections").value(g.connections);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("summary").begin_object();
+  w.key("flows");
+  write_counts(w, d.flow_counts);
+  w.key("connections");
+  write_counts(w, d.connection_counts);
+  w.end_object();
+  w.end_object();
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace flowsleuth

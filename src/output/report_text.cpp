@@ -1,0 +1,154 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "flowsleuth/report.hpp"
+#include "flowsleuth/time_util.hpp"
+#include "output/terminal.hpp"
+
+namespace flowsleuth {
+namespace {
+
+std::string layer_words(const rule_blocking& b) {
+  switch (b.layer) {
+    case blocking_layer::security_group: return "security group";
+    case blocking_layer::network_acl: return "network ACL";
+    case blocking_layer::security_group_or_network_acl: return "security group or network ACL (the logs cannot tell which)";
+    case blocking_layer::block_public_access: return "VPC Block Public Access";
+    case blocking_layer::host: return "the host itself";
+    case blocking_layer::routing_or_unlogged: return "routing, or an ENI that is not logged";
+  }
+  return "unknown";
+}
+
+std::string ranges_text(const std::vector<port_range>& r) {
+  std::string out;
+  for (std::size_t i = 0; i < r.size() && i < 6; ++i) {
+    if (i) out += ", ";
+    out += r[i].low == r[i].high ? fmt::format("{}", r[i].low) : fmt::format("{}-{}", r[i].low, r[i].high);
+  }
+  if (r.size() > 6) out += fmt::format(" (+{} more)", r.size() - 6);
+  return out;
+}
+
+std::string endpoint_text(const endpoint& e, bool with_port) {
+  std::string s = e.ip.is_v6() ? "[" + e.ip.to_string() + "]" : e.ip.to_string();
+  if (with_port && e.port) s += fmt::format(":{}", *e.port);
+  if (!e.eni.empty()) s += fmt::format(" ({})", e.eni);
+  return s;
+}
+
+std::string verdict_label(verdict v, const detail::painter& paint) {
+  std::string word(to_string(v));
+  std::transform(word.begin(), word.end(), word.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+  switch (v) {
+    case verdict::blocked:
+    case verdict::refused:
+    case verdict::no_response: return paint.red(word);
+    case verdict::unobserved_peer:
+    case verdict::inconclusive: return paint.yellow(word);
+    default: return paint.green(word);
+  }
+}
+
+}  // namespace
+
+std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options) {
+  const detail::painter paint(options.style.color);
+  std::string out;
+  out += fmt::format("{} {} file{}, {} records, {} ENIs", paint.bold("flowsleuth diagnose:"), input.files.size(),
+                     input.files.size() == 1 ? "" : "s", read.records, read.enis);
+  if (read.time_range) {
+    out += fmt::format(", {} → {}", format_iso(read.time_range->first), format_iso(read.time_range->second));
+  }
+  out += "\n";
+  if (input.skipped) out += fmt::format("{} {} malformed lines skipped (see `flowsleuth inspect`)\n", paint.yellow("note:"), input.skipped);
+  if (read.by_log_status[2]) {
+    out += fmt::format("{} SKIPDATA on {} window(s): records were lost there, verdicts touching them are at most inconclusive\n",
+                       paint.yellow("note:"), read.by_log_status[2]);
+  }
+  std::size_t listed = 0, healthy = 0;
+  // Grouped flows print once, at their first member, naming the sources.
+  std::vector<const flow_group*> group_of(d.flows.size(), nullptr);
+  for (const auto& g : d.groups) {
+    for (auto i : g.flows) group_of[i] = &g;
+  }
+  for (std::size_t fi = 0; fi < d.flows.size(); ++fi) {
+    const auto& f = d.flows[fi];
+    if (!options.all && f.outcome == verdict::ok) {
+      ++healthy;
+      continue;
+    }
+    const flow_group* g = group_of[fi];
+    if (g && g->first_flow != fi) continue;
+    ++listed;
+    out += "\n";
+    if (g) {
+      std::string sources;
+      for (std::size_t k = 0; k < g->flows.size() && k < 5; ++k) {
+        sources += (k ? ", " : "") + d.flows[g->flows[k]].client.ip.to_string();
+      }
+      if (g->flows.size() > 5) sources += fmt::format(", … ({} in all)", g->flows.size());
+      out += fmt::format("{}  {} {} internet sources → {}   {} connections\n", verdict_label(f.outcome, paint),
+                         protocol_name(f.protocol), g->flows.size(), endpoint_text(f.server, true), g->connections);
+      out += fmt::format("  sources   {}\n", sources);
+    } else {
+      out += fmt::format("{}  {} {} → {}", verdict_label(f.outcome, paint), protocol_name(f.protocol),
+                         endpoint_text(f.client, false), endpoint_text(f.server, true));
+      out += fmt::format("   {} connection{}\n", f.connections, f.connections == 1 ? "" : "s");
+    }
+    if (f.blocking) {
+      std::string where;
+      if (f.blocking->direction) where += fmt::format(" {}", to_string(*f.blocking->direction));
+      where += fmt::format(" on the {}", to_string(f.blocking->leg));
+      if (!f.blocking_subnet.empty() && f.blocking->layer == blocking_layer::network_acl) {
+        where += fmt::format(" at subnet {}", f.blocking_subnet);
+      } else if (!f.blocking_eni.empty()) {
+        where += fmt::format(" at {}", f.blocking_eni);
+      }
+      out += fmt::format("  layer     {}{} — {}\n", paint.bold(layer_words(*f.blocking)), where,
+                         to_string(f.blocking->confidence));
+      if (f.blocking->candidates.size() > 1) {
+        std::string c;
+        for (auto l : f.blocking->candidates) c += (c.empty() ? "" : ", ") + std::string(to_string(l));
+        out += fmt::format("  open      {}\n", c);
+      }
+    }
+    out += fmt::format("  why       {}\n", f.explanation);
+    if (!f.remediation.empty()) out += fmt::format("  fix       {}\n", f.remediation);
+    if (f.first_reject && !g) out += fmt::format("  first REJECT {}\n", format_iso(*f.first_reject));
+    if (f.by_verdict.size() > 1) {
+      std::string c;
+      for (const auto& [v, n] : f.by_verdict) c += fmt::format("{}{} {}", c.empty() ? "" : ", ", n, to_string(v));
+      out += fmt::format("  connections {}\n", c);
+    }
+    if (!f.failed_client_ports.empty() && !f.working_client_ports.empty()) {
+      out += fmt::format("  client ports failing {} · working {}\n", ranges_text(f.failed_client_ports),
+                         ranges_text(f.working_client_ports));
+    }
+    std::string by;
+    for (const auto& s : f.decided_by) by += (by.empty() ? "" : ", ") + s;
+    out += fmt::format("  {}\n", paint.dim(fmt::format("rule {} · client/server decided by {}", f.rule_id.empty() ? "(none)" : f.rule_id, by)));
+    for (std::size_t i = 0; i < f.evidence.size() && i < 4; ++i) {
+      const auto& l = f.evidence[i];
+      // The file name alone: S3 object names are unique, and full keys drown the line.
+      std::string path = l.file < input.files.size() ? input.files[l.file].path : "?";
+      if (const auto slash = path.rfind('/'); slash != std::string::npos) path = path.substr(slash + 1);
+      out += fmt::format("  {}\n", paint.dim(fmt::format("{}:{}  {} {} {}{}", path, l.line, l.eni,
+                                                         l.direction == direction_t::none ? "" : to_string(l.direction),
+                                                         to_string(l.action),
+                                                         l.tcp_flags ? fmt::format(" flags {}", *l.tcp_flags) : "")));
+    }
+  }
+  if (listed == 0) out += fmt::format("\n{}\n", paint.green("No blocked or suspicious flows."));
+  out += fmt::format("\n{} ", paint.bold("summary:"));
+  std::string c;
+  for (const auto& [v, n] : d.flow_counts) c += fmt::format("{}{} {}", c.empty() ? "" : " · ", n, to_string(v));
+  out += fmt::format("flows {}", c.empty() ? "none" : c);
+  if (healthy) out += fmt::format("  ({} healthy flow{} not listed; --all lists them)", healthy, healthy == 1 ? "" : "s");
+  out += "\n";
+  return out;
+}
+
+}  // namespace flowsleuth
