@@ -42,6 +42,14 @@ std::vector<std::string> rule_files(const fs::path& dir, std::error_code& ec) {
   return files;
 }
 
+// The id as written, whether or not the rest of the rule is valid: check_rule_set() reports a
+// duplicate against the first use even when that rule is broken, so the loader must skip the same ones.
+std::string written_id(const rule_spec& spec) {
+  if (!spec.root || spec.root->type != spec_node::kind::mapping) return {};
+  const auto* id = spec.root->find("id");
+  return id && id->type == spec_node::kind::scalar ? id->text : std::string();
+}
+
 // Validates specs that form one directory and folds the valid rules into `by_id`.
 void add_specs(std::vector<rule_spec>& specs, const rule_load_options& options, rule_pack& pack,
                std::map<std::string, rule, std::less<>>& by_id) {
@@ -49,14 +57,14 @@ void add_specs(std::vector<rule_spec>& specs, const rule_load_options& options, 
   std::set<std::string, std::less<>> taken_here;
   for (const auto& spec : specs) {
     auto r = validate_rule(spec, options, pack.diagnostics);
-    if (!r) continue;
-    if (!taken_here.insert(r->id).second) continue;  // duplicate-id, reported by check_rule_set
+    const auto id = written_id(spec);
+    const bool duplicate = !id.empty() && !taken_here.insert(id).second;  // reported by check_rule_set
+    if (!r || duplicate) continue;
     if (auto it = by_id.find(r->id); it != by_id.end()) {
       pack.overrides.push_back({r->id, it->second.file, r->file, false});
       it->second = std::move(*r);
     } else {
-      auto id = r->id;
-      by_id.emplace(std::move(id), std::move(*r));
+      by_id.emplace(id, std::move(*r));
     }
   }
 }
@@ -77,9 +85,10 @@ void apply_replaces(rule_pack& pack, std::map<std::string, rule, std::less<>>& b
 }
 
 // Problems grouped by file in load order, then by position: what a reader expects, whatever order
-// the checks found them in.
-void order_diagnostics(std::vector<diagnostic>& list) {
+// the checks found them in. `load_order` names every file and directory in the order it was visited.
+void order_diagnostics(std::vector<diagnostic>& list, const std::vector<std::string>& load_order) {
   std::map<std::string, std::size_t, std::less<>> rank;
+  for (const auto& name : load_order) rank.try_emplace(name, rank.size());
   for (const auto& d : list) rank.try_emplace(d.file, rank.size());
   std::stable_sort(list.begin(), list.end(), [&](const diagnostic& a, const diagnostic& b) {
     const auto ra = rank.find(a.file)->second, rb = rank.find(b.file)->second;
@@ -89,10 +98,11 @@ void order_diagnostics(std::vector<diagnostic>& list) {
   });
 }
 
-rule_pack finish(rule_pack pack, std::map<std::string, rule, std::less<>>& by_id) {
+rule_pack finish(rule_pack pack, std::map<std::string, rule, std::less<>>& by_id,
+                 const std::vector<std::string>& load_order) {
   apply_replaces(pack, by_id);
   for (auto& [id, r] : by_id) pack.rules.push_back(std::move(r));
-  order_diagnostics(pack.diagnostics);
+  order_diagnostics(pack.diagnostics, load_order);
   return pack;
 }
 
@@ -106,7 +116,9 @@ void report_path(rule_pack& pack, const std::string& path, diag_code code, std::
 rule_pack load_rule_pack(const std::vector<std::string>& dirs, const rule_load_options& options) {
   rule_pack pack;
   std::map<std::string, rule, std::less<>> by_id;
+  std::vector<std::string> load_order;
   for (const auto& dir : dirs) {
+    load_order.push_back(dir);
     std::error_code ec;
     std::vector<std::string> files;
     if (fs::is_directory(dir, ec)) {
@@ -127,11 +139,14 @@ rule_pack load_rule_pack(const std::vector<std::string>& dirs, const rule_load_o
     }
     std::vector<rule_spec> specs;
     specs.reserve(files.size());
-    for (const auto& file : files) specs.push_back(read_rule_file(file, pack.diagnostics));
+    for (const auto& file : files) {
+      load_order.push_back(file);
+      specs.push_back(read_rule_file(file, pack.diagnostics));
+    }
     pack.files += files.size();
     add_specs(specs, options, pack, by_id);
   }
-  return finish(std::move(pack), by_id);
+  return finish(std::move(pack), by_id, load_order);
 }
 
 rule_pack load_rule_text(std::string file, std::string_view text, const rule_load_options& options) {
@@ -141,7 +156,7 @@ rule_pack load_rule_text(std::string file, std::string_view text, const rule_loa
   specs.push_back(read_rule_text(std::move(file), text, pack.diagnostics));
   pack.files = 1;
   add_specs(specs, options, pack, by_id);
-  return finish(std::move(pack), by_id);
+  return finish(std::move(pack), by_id, {});
 }
 
 }  // namespace flowsleuth

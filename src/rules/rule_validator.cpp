@@ -533,7 +533,7 @@ class rule_checker {
     }
     for (const auto key : blocking_keys) {
       if (!e.value.find_entry(key)) {
-        sink_.report(diag_code::missing_key, e.value.at, fmt::format("missing required key 'blocking.{}'", key));
+        sink_.report(diag_code::missing_key, e.key_at, fmt::format("missing required key 'blocking.{}'", key));
       }
     }
     // Pairing checks use what was readable even when another blocking key is wrong, so both problems

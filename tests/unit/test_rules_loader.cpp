@@ -150,7 +150,7 @@ TEST_CASE("rules: every problem of a file is collected, in source order") {
   std::vector<std::string> got;
   for (const auto& d : pack.diagnostics) got.push_back(position(d) + " " + std::string(to_string(d.code)));
   CHECK(got == std::vector<std::string>{"6:8 bad-value", "7:3 unknown-fact", "9:10 bad-value", "13:8 wrong-type",
-                                        "17:36 bad-placeholder", "19:1 unknown-key"});
+                                        "17:45 bad-placeholder", "19:1 unknown-key"});
   CHECK(pack.errors() == 5);
   CHECK(pack.warnings() == 1);
   CHECK(pack.rules.empty());

@@ -1,0 +1,105 @@
+// Fixture-driven diagnosis tests: full verdicts for the documented AWS examples and one fixture per
+// rule (fixtures/diagnose/expected.yaml), the demo's tickets (fixtures/demo/expected-flows.yaml), and
+// the shipped rule pack's own examples.
+
+#include <doctest/doctest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "diagnose_runner.hpp"
+
+using namespace flowsleuth;
+
+namespace {
+
+std::string text_or_null(const std::optional<std::string_view>& s) { return s ? std::string(*s) : "null"; }
+
+std::string port_text(const endpoint& e) { return e.port ? std::to_string(*e.port) : "null"; }
+
+// Compares the fields `want` names with the flow.
+void check_flow(const flow_finding& f, const YAML::Node& want) {
+  const auto b = f.blocking;
+  for (const auto& kv : want) {
+    const auto key = kv.first.as<std::string>();
+    CAPTURE(key);
+    if (key == "ticket" || key == "client" || key == "server") continue;
+    if (key == "port") CHECK(port_text(f.server) == kv.second.as<std::string>());
+    if (key == "protocol") CHECK(protocol_name(f.protocol) == kv.second.as<std::string>());
+    if (key == "verdict") CHECK(std::string(to_string(f.outcome)) == kv.second.as<std::string>());
+    if (key == "rule") CHECK(f.rule_id == kv.second.as<std::string>());
+    if (key == "connections") CHECK(f.connections == kv.second.as<std::uint64_t>());
+    if (key == "layer") {
+      CHECK(text_or_null(b ? std::optional(to_string(b->layer)) : std::nullopt) == kv.second.as<std::string>());
+    }
+    if (key == "direction") {
+      REQUIRE(b);
+      CHECK(text_or_null(b->direction ? std::optional(to_string(*b->direction)) : std::nullopt) ==
+            kv.second.as<std::string>());
+    }
+    if (key == "leg") {
+      REQUIRE(b);
+      CHECK(std::string(to_string(b->leg)) == kv.second.as<std::string>());
+    }
+    if (key == "confidence") {
+      REQUIRE(b);
+      CHECK(std::string(to_string(b->confidence)) == kv.second.as<std::string>());
+    }
+    if (key == "candidates") {
+      REQUIRE(b);
+      std::vector<std::string> got;
+      for (auto c : b->candidates) got.emplace_back(to_string(c));
+      CHECK(got == kv.second.as<std::vector<std::string>>());
+    }
+    if (key == "by_verdict") {
+      for (const auto& v : kv.second) {
+        const auto want_v = parse_verdict(v.first.as<std::string>());
+        REQUIRE(want_v);
+        const auto it = f.by_verdict.find(*want_v);
+        CHECK((it == f.by_verdict.end() ? 0 : it->second) == v.second.as<std::uint64_t>());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("documented AWS examples and per-rule fixtures get exactly their expected verdicts") {
+  const YAML::Node cases = YAML::LoadFile(test::source_path("fixtures/diagnose/expected.yaml"));
+  REQUIRE(cases.size() >= 20);
+  for (const auto& c : cases) {
+    const auto file = c["file"].as<std::string>();
+    CAPTURE(file);
+    const diagnosis d = test::run_diagnosis({test::source_path("fixtures/diagnose/" + file)});
+    const YAML::Node flows = c["flows"];
+    REQUIRE(d.flows.size() == flows.size());
+    for (std::size_t i = 0; i < flows.size(); ++i) {
+      CHECK(d.flows[i].client.ip.to_string() == flows[i]["client"].as<std::string>());
+      CHECK(d.flows[i].server.ip.to_string() == flows[i]["server"].as<std::string>());
+      check_flow(d.flows[i], flows[i]);
+    }
+  }
+}
+
+TEST_CASE("the demo's tickets are diagnosed as its README says") {
+  const diagnosis d = test::run_diagnosis(
+      {test::source_path("fixtures/demo/AWSLogs"), test::source_path("fixtures/demo/cloudwatch")});
+  const YAML::Node want = YAML::LoadFile(test::source_path("fixtures/demo/expected-flows.yaml"));
+  for (const auto& w : want) {
+    CAPTURE(w["ticket"].as<std::string>());
+    const flow_finding* hit = nullptr;
+    for (const auto& f : d.flows) {
+      const bool port_ok = !w["port"] || port_text(f.server) == w["port"].as<std::string>();
+      if (f.client.ip.to_string() == w["client"].as<std::string>() &&
+          f.server.ip.to_string() == w["server"].as<std::string>() && port_ok) {
+        hit = &f;
+      }
+    }
+    REQUIRE(hit);
+    check_flow(*hit, w);
+  }
+  // Internet scan noise is grouped by server, port and rule rather than listed source by source.
+  std::set<std::string> grouped_ports;
+  for (const auto& g : d.groups) grouped_ports.insert(port_text(d.flows[g.first_flow].server));
+  CHECK(grouped_ports == std::set<std::string>{"22", "23", "3389", "443"});
+}
