@@ -119,7 +119,7 @@ struct diagnostic {
 
 /// `file:line:col: error[code]: message`, then the source line and a caret under the column.
 std::string render_diagnostic_text(const diagnostic& d, bool color = false);
-/// Every diagnostic, then a summary line ("2 errors, 1 warning in 3 files") when there are any.
+/// Every diagnostic, then a summary line ("2 errors, 1 warning") when there are any.
 std::string render_diagnostics_text(std::span<const diagnostic> list, bool color = false);
 /// {"schema":"flowsleuth/rule-diagnostics/v1","errors":N,"warnings":N,"diagnostics":[{file,line,column,
 /// severity,code,title,message,rule}…]}; line/column/rule are null when unknown.
@@ -184,7 +184,7 @@ struct rule_condition {
 
   /// False when the fact is absent, whatever the operator.
   bool test(const fact_set& facts) const noexcept;
-  /// "server_egress in [reject, both]", "syn = true", "reject_reason not bpa", "response_reject_packets >= 1"
+  /// "server_egress in [reject, both]", "syn = true", "reject_reason != bpa", "response_reject_packets >= 1"
   std::string describe() const;
 };
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
@@ -95,6 +96,18 @@ int ingest_exit_code(const ingest_report& r, const reading_options& o) {
   if (!r.input_problems.empty() || r.has_unsupported()) return exit_usage;
   if (o.strict && (r.skipped > 0 || r.has_fatal())) return exit_usage;
   return exit_ok;
+}
+
+std::string default_rules_dir(const char* argv0) {
+  // The pack ships in the source tree: <repo>/build/flowsleuth finds <repo>/rules.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::canonical("/proc/self/exe", ec);
+  for (fs::path dir = ec ? fs::path(argv0).parent_path() : self.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    if (fs::is_directory(dir / "rules")) return (dir / "rules").string();
+    if (dir == dir.parent_path()) break;
+  }
+  return "rules";
 }
 
 void report_problems(const ingest_report& r, const reading_options& o) {

@@ -57,5 +57,9 @@ void report_problems(const ingest_report& r, const reading_options& o);
 int run_inspect(int argc, char** argv);
 int run_records(int argc, char** argv);
 int run_diagnose(int argc, char** argv);
+int run_rules(int argc, char** argv);
+
+/// The shipped rule pack: `rules/` in the source tree the binary was built in.
+std::string default_rules_dir(const char* argv0);
 
 }  // namespace flowsleuth::cli

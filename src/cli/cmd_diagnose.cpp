@@ -9,22 +9,6 @@
 #include "flowsleuth/report.hpp"
 
 namespace flowsleuth::cli {
-namespace {
-
-std::string default_rules_dir(const char* argv0) {
-  // Installed next to the binary's source tree: <repo>/build/flowsleuth → <repo>/rules.
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path self = fs::canonical("/proc/self/exe", ec);
-  for (fs::path dir = ec ? fs::path(argv0).parent_path() : self.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-    if (fs::is_directory(dir / "rules")) return (dir / "rules").string();
-    if (dir == dir.parent_path()) break;
-  }
-  return "rules";
-}
-
-}  // namespace
-
 int run_diagnose(int argc, char** argv) {
   reading_options o;
   std::string output = "text", fail_on, traffic_type;

@@ -16,7 +16,8 @@ constexpr const char* top_help =
     "commands:\n"
     "  diagnose  which layer blocked each connection, and why (the main job)\n"
     "  inspect   what was read: files, layouts, records per action and status, ENIs, gaps, skipped lines\n"
-    "  records   normalized records as NDJSON or CSV, for other tools\n\n"
+    "  records   normalized records as NDJSON or CSV, for other tools\n"
+    "  rules     list, show or validate the YAML rule pack\n\n"
     "Run 'flowsleuth COMMAND --help' for a command's options and examples.\n\n"
     "exit codes: 0 success · 1 findings when asked to fail on them · 2 usage or input error\n";
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "diagnose") return run_diagnose(argc - 1, argv + 1);
     if (cmd == "inspect") return run_inspect(argc - 1, argv + 1);
+    if (cmd == "rules") return run_rules(argc - 1, argv + 1);
     if (cmd == "records") return run_records(argc - 1, argv + 1);
     std::fprintf(stderr, "flowsleuth: unknown command '%s'\n\n%s", argv[1], top_help);
     return exit_usage;

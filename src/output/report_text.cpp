@@ -15,7 +15,7 @@ std::string layer_words(const rule_blocking& b) {
     case blocking_layer::network_acl: return "network ACL";
     case blocking_layer::security_group_or_network_acl: return "security group or network ACL (the logs cannot tell which)";
     case blocking_layer::block_public_access: return "VPC Block Public Access";
-    case blocking_layer::host: return "the host itself";
+    case blocking_layer::host: return "host (not a firewall)";
     case blocking_layer::routing_or_unlogged: return "routing, or an ENI that is not logged";
   }
   return "unknown";
@@ -99,16 +99,24 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
       out += fmt::format("   {} connection{}\n", f.connections, f.connections == 1 ? "" : "s");
     }
     if (f.blocking) {
-      std::string where;
-      if (f.blocking->direction) where += fmt::format(" {}", to_string(*f.blocking->direction));
-      where += fmt::format(" on the {}", to_string(f.blocking->leg));
-      if (!f.blocking_subnet.empty() && f.blocking->layer == blocking_layer::network_acl) {
-        where += fmt::format(" at subnet {}", f.blocking_subnet);
+      // One line a reader can take in at once: layer · direction · leg · where · confidence.
+      std::vector<std::string> parts{paint.bold(layer_words(*f.blocking))};
+      if (f.blocking->direction) parts.emplace_back(to_string(*f.blocking->direction));
+      parts.push_back(std::string(to_string(f.blocking->leg)));
+      const bool subnet_level = f.blocking->layer == blocking_layer::network_acl ||
+                                f.blocking->layer == blocking_layer::security_group_or_network_acl;
+      if (subnet_level && !f.blocking_subnet.empty()) {
+        parts.push_back(fmt::format("{}{}", f.blocking_subnet,
+                                    f.blocking_eni.empty() ? "" : fmt::format(" (ENI {})", f.blocking_eni)));
+      } else if (subnet_level && !f.blocking_eni.empty()) {
+        parts.push_back(fmt::format("subnet of {}", f.blocking_eni));
       } else if (!f.blocking_eni.empty()) {
-        where += fmt::format(" at {}", f.blocking_eni);
+        parts.push_back(f.blocking_eni);
       }
-      out += fmt::format("  layer     {}{} — {}\n", paint.bold(layer_words(*f.blocking)), where,
-                         to_string(f.blocking->confidence));
+      parts.push_back(std::string(to_string(f.blocking->confidence)));
+      std::string line;
+      for (const auto& p : parts) line += (line.empty() ? "" : " · ") + p;
+      out += fmt::format("  layer     {}\n", line);
       if (f.blocking->candidates.size() > 1) {
         std::string c;
         for (auto l : f.blocking->candidates) c += (c.empty() ? "" : ", ") + std::string(to_string(l));

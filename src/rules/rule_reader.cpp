@@ -47,6 +47,14 @@ class tree_builder {
   spec_node convert(const YAML::Node& node, source_position owner) {
     spec_node out;
     out.at = position(node.Mark());
+    // Aliases are shared in yaml-cpp but copied here: cap the copy so nested aliases cannot expand a
+    // small file into an enormous tree. Real rules have a few dozen nodes.
+    if (++nodes_ > max_nodes) {
+      if (nodes_ == max_nodes + 1) {
+        sink_.report(diag_code::yaml_parse, out.at, "the document expands to more than 100000 values (nested aliases?)");
+      }
+      return out;
+    }
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         out.type = spec_node::kind::scalar;
@@ -98,8 +106,10 @@ class tree_builder {
     }
   }
 
+  static constexpr std::size_t max_nodes = 100000;
   const std::vector<std::string>& lines_;
   detail::diagnostic_sink& sink_;
+  std::size_t nodes_ = 0;
 };
 
 // `explain: {client.ip} was …` opens a YAML flow mapping and fails with a cryptic message; templates

@@ -103,3 +103,29 @@ TEST_CASE("the demo's tickets are diagnosed as its README says") {
   for (const auto& g : d.groups) grouped_ports.insert(port_text(d.flows[g.first_flow].server));
   CHECK(grouped_ports == std::set<std::string>{"22", "23", "3389", "443"});
 }
+
+TEST_CASE("every example a shipped rule lists matches it, and every look-alike does not") {
+  rule_load_options lo;
+  lo.base_dir = test::source_path("");
+  const rule_pack pack = load_rule_pack({test::source_path("rules")}, lo);
+  REQUIRE(pack.ok());
+  std::size_t stable = 0;
+  for (const auto& r : pack.rules) {
+    CAPTURE(r.id);
+    if (r.status == rule_status::stable) ++stable;
+    auto winners = [&](const std::string& rel) {
+      std::set<std::string> ids;
+      for (const auto& f : test::run_diagnosis({test::source_path(rel)}).connections) ids.insert(f.rule_id);
+      return ids;
+    };
+    for (const auto& m : r.examples_match) {
+      CAPTURE(m);
+      CHECK(winners(m).count(r.id) == 1);
+    }
+    for (const auto& m : r.examples_no_match) {
+      CAPTURE(m);
+      CHECK(winners(m).count(r.id) == 0);
+    }
+  }
+  CHECK(stable >= 15);
+}

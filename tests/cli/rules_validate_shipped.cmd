@@ -1,0 +1,6 @@
+# the shipped rule pack validates without a problem
+exit 0
+rules
+validate
+--no-color
+rules
