@@ -43,6 +43,7 @@ struct flow_finding {
   std::uint64_t connections = 0;
   std::vector<port_range> failed_client_ports, working_client_ports;
   std::vector<evidence_line> evidence;
+  fact_set facts;  ///< of the connection that gave the flow its verdict (for --explain)
 };
 
 /// Internet noise: several public sources blocked the same way at the same server and port (scans,

@@ -30,17 +30,29 @@ std::string_view to_string(fact_kind k) noexcept;
 /// In catalogue order; the catalogue's row i describes fact_id i.
 enum class fact_id : std::uint8_t {
   protocol,
-  client_egress, server_ingress, server_egress, client_ingress,
-  request_flags_seen, response_flags_seen,
-  syn, syn_ack, rst_from_server, fin,
-  response_accepted_before_reject, rejects_only_after_close,
+  client_egress,
+  server_ingress,
+  server_egress,
+  client_ingress,
+  request_flags_seen,
+  response_flags_seen,
+  syn,
+  syn_ack,
+  rst_from_server,
+  fin,
+  response_accepted_before_reject,
+  rejects_only_after_close,
   same_subnet,
-  client_address, server_address,
+  client_address,
+  server_address,
   reject_reason,
-  coverage_gap, data_edge, traffic_type_all,
+  coverage_gap,
+  data_edge,
+  traffic_type_all,
   sibling_eni_accepts,
   intermediary,
-  response_reject_packets, request_reject_packets,
+  response_reject_packets,
+  request_reject_packets,
   direction_source,
 };
 
@@ -48,7 +60,7 @@ inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::dire
 
 struct fact_info {
   fact_id id;
-  std::string_view name;                     ///< snake_case, as rules spell it
+  std::string_view name;  ///< snake_case, as rules spell it
   fact_kind kind;
   std::span<const std::string_view> values;  ///< allowed values (booleans: false, true); empty for counts
   std::string_view meaning;                  ///< one line, for docs and `--explain`
@@ -82,8 +94,7 @@ class fact_set {
   /// A count (negative values are rejected). A template so that int, unsigned and std::uint64_t
   /// arguments pick this overload instead of the boolean one.
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  fact_set& set(fact_id id, T count) {
+  requires(!std::same_as<T, bool>) fact_set& set(fact_id id, T count) {
     if constexpr (std::is_signed_v<T>) {
       return set_count(id, static_cast<std::int64_t>(count));
     } else {

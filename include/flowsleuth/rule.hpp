@@ -29,10 +29,22 @@ namespace flowsleuth {
 // Vocabulary (../shared/design.md, "Verdict vocabulary")
 
 enum class verdict : std::uint8_t {
-  ok, blocked, refused, no_response, unobserved_peer, late_packets, not_captured, inconclusive,
+  ok,
+  blocked,
+  refused,
+  no_response,
+  unobserved_peer,
+  late_packets,
+  not_captured,
+  inconclusive,
 };
 enum class blocking_layer : std::uint8_t {
-  security_group, network_acl, security_group_or_network_acl, block_public_access, host, routing_or_unlogged,
+  security_group,
+  network_acl,
+  security_group_or_network_acl,
+  block_public_access,
+  host,
+  routing_or_unlogged,
 };
 enum class traffic_direction : std::uint8_t { inbound, outbound };
 enum class traffic_leg : std::uint8_t { request, response };
@@ -135,8 +147,8 @@ struct spec_entry;
 struct spec_node {
   enum class kind : std::uint8_t { null, scalar, sequence, mapping };
   kind type = kind::null;
-  std::string text;  ///< scalars only
-  bool plain = true; ///< scalar written without quotes or block indicator (only plain scalars are numbers)
+  std::string text;   ///< scalars only
+  bool plain = true;  ///< scalar written without quotes or block indicator (only plain scalars are numbers)
   source_position at;
   std::vector<spec_node> items;     ///< sequences
   std::vector<spec_entry> entries;  ///< mappings, in file order; repeated keys are dropped (and reported)
@@ -205,14 +217,14 @@ struct rule {
   std::vector<rule_condition> when;  ///< in file order
   verdict outcome{};
   std::optional<rule_blocking> blocking;  ///< nullopt for ok, late-packets, not-captured, inconclusive
-  std::string explain;  ///< template
-  std::string fix;      ///< template
+  std::string explain;                    ///< template
+  std::string fix;                        ///< template
   rule_status status = rule_status::experimental;
   std::int64_t priority = 0;
   std::vector<std::string> references;
   std::vector<std::string> false_positives;
-  std::string replaces;  ///< id this rule supersedes, or empty
-  std::vector<std::string> examples_match;     ///< fixture paths relative to the repository root
+  std::string replaces;                     ///< id this rule supersedes, or empty
+  std::vector<std::string> examples_match;  ///< fixture paths relative to the repository root
   std::vector<std::string> examples_no_match;
   std::string file;
   source_position at;  ///< the `id` key
@@ -268,7 +280,7 @@ struct rule_check {
 /// What `--explain` shows.
 struct match_explanation {
   std::vector<std::pair<std::string_view, std::string>> facts;  ///< the facts evaluated, catalogue order
-  std::vector<rule_check> matched;      ///< best first; matched.front() is the winner
+  std::vector<rule_check> matched;                              ///< best first; matched.front() is the winner
   std::vector<rule_check> near_misses;  ///< rules that failed exactly one condition, in rule order
   std::string reason;                   ///< why the winner won, or that nothing matched
   const rule* winner() const noexcept { return matched.empty() ? nullptr : matched.front().subject; }
@@ -312,7 +324,7 @@ struct rule_pack {
   std::vector<rule> rules;              ///< valid rules, sorted by id
   std::vector<diagnostic> diagnostics;  ///< every problem, by file in load order, then by position
   std::vector<rule_override> overrides;
-  std::size_t files = 0;                ///< rule files read
+  std::size_t files = 0;  ///< rule files read
 
   std::size_t errors() const noexcept { return count_diagnostics(diagnostics, severity::error); }
   std::size_t warnings() const noexcept { return count_diagnostics(diagnostics, severity::warning); }

@@ -15,7 +15,7 @@ int run_diagnose(int argc, char** argv) {
   std::vector<std::string> clients, servers, enis, rule_dirs;
   std::string protocol;
   int port = -1;
-  bool all = false;
+  bool all = false, explain = false;
   po::options_description desc("diagnose options");
   desc.add_options()
       ("output,o", po::value(&output)->value_name("text|json"), "text (default) or json: the flowsleuth/report/v1 contract")
@@ -25,6 +25,7 @@ int run_diagnose(int argc, char** argv) {
       ("protocol", po::value(&protocol)->value_name("P"), "tcp, udp, icmp, icmpv6 or a protocol number")
       ("eni", po::value(&enis)->value_name("ENI"), "only connections seen by this ENI (repeatable)")
       ("all", po::bool_switch(&all), "list healthy flows and connections too")
+      ("explain", po::bool_switch(&explain), "text: after each listed flow, the rules that matched its facts and why the winner won")
       ("fail-on", po::value(&fail_on)->value_name("blocked|suspicious"),
        "exit with code 1 when a flow is blocked (blocked), or anything but ok/late-packets/not-captured (suspicious)")
       ("traffic-type", po::value(&traffic_type)->value_name("ALL|ACCEPT|REJECT"),
@@ -109,6 +110,14 @@ int run_diagnose(int argc, char** argv) {
     std::fputs(render_report_json(d, report, summary, ro).c_str(), stdout);
   } else {
     std::fputs(render_report_text(d, report, summary, ro).c_str(), stdout);
+    if (explain) {
+      for (const auto& f : d.flows) {
+        if (!all && f.outcome == verdict::ok) continue;
+        std::printf("\n--explain %s %s → %s%s\n%s", protocol_name(f.protocol).c_str(), f.client.ip.to_string().c_str(),
+                    f.server.ip.to_string().c_str(), f.server.port ? fmt::format(":{}", *f.server.port).c_str() : "",
+                    matcher.explain(f.facts).to_text().c_str());
+      }
+    }
   }
   std::fflush(stdout);
   report_problems(report, o);

@@ -131,6 +131,7 @@ std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
 diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rules, const diagnose_filters& filters) {
   diagnosis out;
   std::vector<connection_finding> findings;
+  findings.reserve(connections.size());  // connection_finding is large: never reallocate
   for (auto& c : connections) {
     if (!passes(c, filters)) continue;
     connection_finding f;
@@ -180,6 +181,7 @@ diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rule
     fl.decided_by = wc.decided_by;
     fl.explanation = worst->explanation;
     fl.remediation = worst->remediation;
+    fl.facts = wc.facts;
     if (fl.blocking) {
       const auto& p = enforcing_point(wc, *fl.blocking);
       fl.blocking_eni = p.eni;
@@ -216,8 +218,12 @@ diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rule
     if (severity_rank(a.outcome) != severity_rank(b.outcome)) return severity_rank(a.outcome) < severity_rank(b.outcome);
     return a.connections > b.connections;
   });
-  std::stable_sort(findings.begin(), findings.end(), [](const connection_finding& a, const connection_finding& b) {
-    return severity_rank(a.outcome) < severity_rank(b.outcome);
+  // Order by severity through indexes: a connection_finding is large, and sorting it in place moved
+  // gigabytes on big inputs.
+  std::vector<std::size_t> by_severity(findings.size());
+  for (std::size_t i = 0; i < by_severity.size(); ++i) by_severity[i] = i;
+  std::stable_sort(by_severity.begin(), by_severity.end(), [&](std::size_t a, std::size_t b) {
+    return severity_rank(findings[a].outcome) < severity_rank(findings[b].outcome);
   });
   // Group public-source flows that share server, protocol, port, verdict and rule.
   std::map<std::tuple<ip_address, std::uint8_t, int, int, std::string>, flow_group> groups;
@@ -236,7 +242,8 @@ diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rule
             [](const flow_group& a, const flow_group& b) { return a.first_flow < b.first_flow; });
   for (const auto& f : out.flows) ++out.flow_counts[f.outcome];
   for (const auto& f : findings) ++out.connection_counts[f.outcome];
-  out.connections = std::move(findings);
+  out.connections.reserve(findings.size());
+  for (auto i : by_severity) out.connections.push_back(std::move(findings[i]));
   return out;
 }
 

@@ -69,7 +69,8 @@ std::string render_diagnostics_text(std::span<const diagnostic> list, bool color
   if (!list.empty()) {
     const auto errors = count_diagnostics(list, severity::error);
     const auto warnings = count_diagnostics(list, severity::warning);
-    out += fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+    out +=
+        fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
   }
   return out;
 }

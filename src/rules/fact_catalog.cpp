@@ -15,7 +15,8 @@ using f = fact_id;
 // Value lists. Booleans list false first so that the slot value of `true` is 1.
 constexpr std::array<std::string_view, 2> boolean_values{"false", "true"};
 constexpr std::array<std::string_view, 5> protocol_values{"tcp", "udp", "icmp", "icmpv6", "other"};
-constexpr std::array<std::string_view, 6> observation_values{"accept", "reject", "both", "none", "unlogged", "external"};
+constexpr std::array<std::string_view, 6> observation_values{"accept", "reject",   "both",
+                                                             "none",   "unlogged", "external"};
 constexpr std::array<std::string_view, 3> tristate_values{"true", "false", "unknown"};
 constexpr std::array<std::string_view, 3> address_values{"private", "public", "not-captured"};
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
@@ -27,8 +28,7 @@ constexpr std::span<const std::string_view> no_values{};
 constexpr std::array<fact_info, fact_count> catalogue{{
     {f::protocol, "protocol", k::enumeration, protocol_values,
      "IP protocol of the connection (other = any protocol number but TCP, UDP, ICMP, ICMPv6)"},
-    {f::client_egress, "client_egress", k::enumeration, observation_values,
-     "request packets leaving the client's ENI"},
+    {f::client_egress, "client_egress", k::enumeration, observation_values, "request packets leaving the client's ENI"},
     {f::server_ingress, "server_ingress", k::enumeration, observation_values,
      "request packets reaching the server's ENI"},
     {f::server_egress, "server_egress", k::enumeration, observation_values,
@@ -88,9 +88,12 @@ static_assert(boolean_values[0] == "false" && boolean_values[1] == "true");
 
 std::string_view to_string(fact_kind kind) noexcept {
   switch (kind) {
-    case fact_kind::boolean: return "boolean";
-    case fact_kind::enumeration: return "enumeration";
-    case fact_kind::count: return "count";
+    case fact_kind::boolean:
+      return "boolean";
+    case fact_kind::enumeration:
+      return "enumeration";
+    case fact_kind::count:
+      return "count";
   }
   return "?";
 }

@@ -60,7 +60,8 @@ void write_check(detail::json_writer& w, const rule_check& check) {
 std::string match_explanation::to_text() const {
   std::string out = "facts:";
   if (facts.empty()) out += " none";
-  for (std::size_t i = 0; i < facts.size(); ++i) out += fmt::format("{} {}={}", i ? "," : "", facts[i].first, facts[i].second);
+  for (std::size_t i = 0; i < facts.size(); ++i)
+    out += fmt::format("{} {}={}", i ? "," : "", facts[i].first, facts[i].second);
   out += "\n";
   if (matched.empty()) {
     out += "matched: none\n";

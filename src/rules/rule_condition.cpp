@@ -32,9 +32,12 @@ bool rule_condition::test(const fact_set& facts) const noexcept {
   const auto& slot = facts.slot(fact);
   if (!slot.present) return false;
   switch (kind) {
-    case op::any_of: return std::find(values.begin(), values.end(), slot.value) != values.end();
-    case op::none_of: return std::find(values.begin(), values.end(), slot.value) == values.end();
-    case op::range: return (!min || slot.value >= *min) && (!max || slot.value <= *max);
+    case op::any_of:
+      return std::find(values.begin(), values.end(), slot.value) != values.end();
+    case op::none_of:
+      return std::find(values.begin(), values.end(), slot.value) == values.end();
+    case op::range:
+      return (!min || slot.value >= *min) && (!max || slot.value <= *max);
   }
   return false;
 }

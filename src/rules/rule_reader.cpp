@@ -3,10 +3,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -51,7 +51,8 @@ class tree_builder {
     // small file into an enormous tree. Real rules have a few dozen nodes.
     if (++nodes_ > max_nodes) {
       if (nodes_ == max_nodes + 1) {
-        sink_.report(diag_code::yaml_parse, out.at, "the document expands to more than 100000 values (nested aliases?)");
+        sink_.report(diag_code::yaml_parse, out.at,
+                     "the document expands to more than 100000 values (nested aliases?)");
       }
       return out;
     }
@@ -123,8 +124,10 @@ std::string unquoted_template_hint(const std::vector<std::string>& lines, source
     auto value = line.substr(key.size() + 1);
     value.remove_prefix(std::min(value.find_first_not_of(' '), value.size()));
     if (value.starts_with('{') || value.starts_with('[')) {
-      return "; a text that starts with '{' or '[' must be quoted (" + std::string(key) + ": \"…\") or written as a "
-             "block scalar (" + std::string(key) + ": |)";
+      return "; a text that starts with '{' or '[' must be quoted (" + std::string(key) +
+             ": \"…\") or written as a "
+             "block scalar (" +
+             std::string(key) + ": |)";
     }
   }
   return {};
@@ -152,16 +155,17 @@ rule_spec read_rule_text(std::string file, std::string_view text, std::vector<di
   }
 
   if (documents.empty() || documents.front().IsNull()) {
-    sink.report(diag_code::empty_file, {1, 1}, "the file holds no rule; a rule file is a mapping of keys (id, title, …)");
+    sink.report(diag_code::empty_file, {1, 1},
+                "the file holds no rule; a rule file is a mapping of keys (id, title, …)");
     return spec;
   }
   if (documents.size() > 1) {
     // A `---` separator: say where the second document starts.
     auto where = builder.position(documents[1].Mark());
     if (!where.known()) where = {1, 1};
-    sink.report(diag_code::multiple_documents, where,
-                "the file holds " + std::to_string(documents.size()) +
-                    " YAML documents; put each rule in its own file");
+    sink.report(
+        diag_code::multiple_documents, where,
+        "the file holds " + std::to_string(documents.size()) + " YAML documents; put each rule in its own file");
   }
   spec.root = builder.convert(documents.front(), {1, 1});
   spec.errors = sink.errors();
@@ -173,7 +177,8 @@ rule_spec read_rule_file(const std::string& path, std::vector<diagnostic>& out) 
   if (std::filesystem::is_directory(path, ec)) {
     rule_spec spec;
     spec.file = path;
-    detail::diagnostic_sink(spec.file, spec.lines, out).report(diag_code::io_error, {}, "is a directory, not a rule file");
+    detail::diagnostic_sink(spec.file, spec.lines, out)
+        .report(diag_code::io_error, {}, "is a directory, not a rule file");
     return spec;
   }
   std::ifstream in(path, std::ios::binary);

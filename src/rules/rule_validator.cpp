@@ -21,17 +21,16 @@ namespace {
 constexpr std::array<std::string_view, 8> required_keys{"id",      "title",    "description", "when",
                                                         "verdict", "blocking", "explain",     "fix"};
 constexpr std::array<std::string_view, 14> known_keys{
-    "id",     "title",    "description", "when",       "verdict",         "blocking", "explain",
-    "fix",    "status",   "priority",    "references", "false_positives", "replaces", "examples"};
+    "id",  "title",  "description", "when",       "verdict",         "blocking", "explain",
+    "fix", "status", "priority",    "references", "false_positives", "replaces", "examples"};
 constexpr std::array<std::string_view, 6> blocking_keys{"layer", "direction", "leg", "at", "confidence", "candidates"};
 constexpr std::array<std::string_view, 2> example_keys{"match", "no_match"};
 constexpr std::array<std::string_view, 3> condition_operators{"not", "min", "max"};
 constexpr std::size_t max_title_chars = 120;
 
 bool is_slug(std::string_view s) noexcept {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
 }
 
 std::optional<std::int64_t> parse_integer(std::string_view text) noexcept {
@@ -44,10 +43,14 @@ std::optional<std::int64_t> parse_integer(std::string_view text) noexcept {
 
 std::string_view type_name(const spec_node& n) noexcept {
   switch (n.type) {
-    case spec_node::kind::null: return "null";
-    case spec_node::kind::scalar: return n.plain && parse_integer(n.text) ? "a number" : "a string";
-    case spec_node::kind::sequence: return "a list";
-    case spec_node::kind::mapping: return "a mapping";
+    case spec_node::kind::null:
+      return "null";
+    case spec_node::kind::scalar:
+      return n.plain && parse_integer(n.text) ? "a number" : "a string";
+    case spec_node::kind::sequence:
+      return "a list";
+    case spec_node::kind::mapping:
+      return "a mapping";
   }
   return "?";
 }
@@ -87,20 +90,34 @@ class rule_checker {
 
     for (const auto& e : root.entries) {
       if (e.key == "id") continue;
-      if (e.key == "title") check_title(e);
-      else if (e.key == "description") check_nonempty_text(e, e.key, rule_.description);
-      else if (e.key == "when") check_when(e);
-      else if (e.key == "verdict") check_verdict(e);
-      else if (e.key == "blocking") check_blocking(e);
-      else if (e.key == "explain") check_template(e, rule_.explain);
-      else if (e.key == "fix") check_template(e, rule_.fix);
-      else if (e.key == "status") check_status(e);
-      else if (e.key == "priority") check_priority(e);
-      else if (e.key == "references") check_references(e);
-      else if (e.key == "false_positives") check_text_list(e, e.key, rule_.false_positives);
-      else if (e.key == "replaces") check_replaces(e);
-      else if (e.key == "examples") check_examples(e);
-      else unknown_key(e, "", known_keys);
+      if (e.key == "title")
+        check_title(e);
+      else if (e.key == "description")
+        check_nonempty_text(e, e.key, rule_.description);
+      else if (e.key == "when")
+        check_when(e);
+      else if (e.key == "verdict")
+        check_verdict(e);
+      else if (e.key == "blocking")
+        check_blocking(e);
+      else if (e.key == "explain")
+        check_template(e, rule_.explain);
+      else if (e.key == "fix")
+        check_template(e, rule_.fix);
+      else if (e.key == "status")
+        check_status(e);
+      else if (e.key == "priority")
+        check_priority(e);
+      else if (e.key == "references")
+        check_references(e);
+      else if (e.key == "false_positives")
+        check_text_list(e, e.key, rule_.false_positives);
+      else if (e.key == "replaces")
+        check_replaces(e);
+      else if (e.key == "examples")
+        check_examples(e);
+      else
+        unknown_key(e, "", known_keys);
     }
     for (const auto key : required_keys) {
       if (!root.find_entry(key)) {
@@ -118,7 +135,8 @@ class rule_checker {
   // ---- generic decoders: each reports its own problem and returns nullopt/nullptr on failure
 
   void wrong_type(const spec_node& n, std::string_view path, std::string_view expected, std::string_view hint = {}) {
-    sink_.report(diag_code::wrong_type, n.at, fmt::format("'{}' must be {}, not {}{}", path, expected, type_name(n), hint));
+    sink_.report(diag_code::wrong_type, n.at,
+                 fmt::format("'{}' must be {}, not {}{}", path, expected, type_name(n), hint));
   }
 
   void unknown_key(const spec_entry& e, std::string_view prefix, std::span<const std::string_view> known) {
@@ -263,9 +281,12 @@ class rule_checker {
       return;
     }
     for (const auto& entry : e.value.entries) {
-      if (entry.key == "match") check_example_list(entry, rule_.examples_match);
-      else if (entry.key == "no_match") check_example_list(entry, rule_.examples_no_match);
-      else unknown_key(entry, "examples.", example_keys);
+      if (entry.key == "match")
+        check_example_list(entry, rule_.examples_match);
+      else if (entry.key == "no_match")
+        check_example_list(entry, rule_.examples_no_match);
+      else
+        unknown_key(entry, "examples.", example_keys);
     }
   }
 
@@ -375,9 +396,9 @@ class rule_checker {
     const auto& v = e.value;
     switch (v.type) {
       case spec_node::kind::null:
-        wrong_type(v, path, fact_entry.kind == fact_kind::count
-                                ? "a value, a list (any of), {not: …}, or {min: N, max: N}"
-                                : "a value, a list (any of), or {not: …}");
+        wrong_type(v, path,
+                   fact_entry.kind == fact_kind::count ? "a value, a list (any of), {not: …}, or {min: N, max: N}"
+                                                       : "a value, a list (any of), or {not: …}");
         return std::nullopt;
       case spec_node::kind::scalar:
         ok = condition_value(c, v, path);
@@ -422,7 +443,8 @@ class rule_checker {
 
   bool condition_values(rule_condition& c, const spec_node& list, std::string_view path) {
     if (list.items.empty()) {
-      sink_.report(diag_code::bad_condition, list.at, fmt::format("'{}' is an empty list, which matches nothing", path));
+      sink_.report(diag_code::bad_condition, list.at,
+                   fmt::format("'{}' is an empty list, which matches nothing", path));
       return false;
     }
     bool ok = true;
@@ -448,7 +470,8 @@ class rule_checker {
         negation = &op;
         c.kind = rule_condition::op::none_of;
         ok = (op.value.type == spec_node::kind::sequence ? condition_values(c, op.value, op_path)
-                                                         : condition_value(c, op.value, op_path)) && ok;
+                                                         : condition_value(c, op.value, op_path)) &&
+             ok;
       } else if (op.key == "min" || op.key == "max") {
         if (!bounds) bounds = &op;
         if (f.kind != fact_kind::count) {
@@ -473,11 +496,11 @@ class rule_checker {
       }
     }
     if (negation && bounds && f.kind == fact_kind::count) {
-      const auto* later = negation->key_at.line > bounds->key_at.line ||
-                                  (negation->key_at.line == bounds->key_at.line &&
-                                   negation->key_at.column > bounds->key_at.column)
-                              ? negation
-                              : bounds;
+      const auto* later =
+          negation->key_at.line > bounds->key_at.line ||
+                  (negation->key_at.line == bounds->key_at.line && negation->key_at.column > bounds->key_at.column)
+              ? negation
+              : bounds;
       sink_.report(diag_code::bad_condition, later->key_at,
                    fmt::format("'{}' mixes 'not' with min/max; write two rules or one range", path));
       return false;
@@ -517,7 +540,8 @@ class rule_checker {
         }
       } else if (entry.key == "direction") {
         direction_at_ = v.at;
-        if (v.type != spec_node::kind::null) b.direction = word<traffic_direction>(v, path, "direction", parse_traffic_direction);
+        if (v.type != spec_node::kind::null)
+          b.direction = word<traffic_direction>(v, path, "direction", parse_traffic_direction);
       } else if (entry.key == "leg") {
         if (const auto l = word<traffic_leg>(v, path, "leg", parse_traffic_leg)) b.leg = *l;
       } else if (entry.key == "at") {
@@ -565,8 +589,8 @@ class rule_checker {
   void check_pairing() {
     if (!verdict_ || !blocking_written_) return;
     const auto v = *verdict_;
-    const bool needs_null = v == verdict::ok || v == verdict::late_packets || v == verdict::not_captured ||
-                            v == verdict::inconclusive;
+    const bool needs_null =
+        v == verdict::ok || v == verdict::late_packets || v == verdict::not_captured || v == verdict::inconclusive;
     if (needs_null) {
       if (!blocking_null_) {
         sink_.report(diag_code::bad_pairing, blocking_at_,
@@ -605,9 +629,9 @@ class rule_checker {
         break;
       case verdict::unobserved_peer:
         if (b.layer != L::routing_or_unlogged) {
-          sink_.report(diag_code::bad_pairing, layer_at_,
-                       fmt::format("verdict 'unobserved-peer' needs layer 'routing-or-unlogged', not '{}'",
-                                   to_string(b.layer)));
+          sink_.report(
+              diag_code::bad_pairing, layer_at_,
+              fmt::format("verdict 'unobserved-peer' needs layer 'routing-or-unlogged', not '{}'", to_string(b.layer)));
         }
         if (b.direction) {
           sink_.report(diag_code::bad_pairing, direction_at_,
@@ -715,8 +739,8 @@ void check_rule_set(std::span<const rule_spec> specs, std::vector<diagnostic>& o
     detail::diagnostic_sink sink(spec.file, spec.lines, out);
     sink.set_rule_id(id->text);
     sink.report(diag_code::duplicate_id, id->at,
-                fmt::format("id '{}' is already used by {}:{}:{}", id->text, it->second.spec->file,
-                            it->second.at.line, it->second.at.column));
+                fmt::format("id '{}' is already used by {}:{}:{}", id->text, it->second.spec->file, it->second.at.line,
+                            it->second.at.column));
   }
 }
 

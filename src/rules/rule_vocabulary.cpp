@@ -1,11 +1,12 @@
 // Spellings of the verdict vocabulary (../shared/design.md). Each enum's words sit in one array in
 // enum order, so to_string and parse cannot disagree.
 
+#include "rules/rule_vocabulary.hpp"
+
 #include <algorithm>
 #include <array>
 
 #include "flowsleuth/rule.hpp"
-#include "rules/rule_vocabulary.hpp"
 
 namespace flowsleuth {
 namespace detail {
@@ -13,8 +14,8 @@ namespace detail {
 constexpr std::array<std::string_view, 8> verdict_words{
     "ok", "blocked", "refused", "no-response", "unobserved-peer", "late-packets", "not-captured", "inconclusive"};
 constexpr std::array<std::string_view, 6> layer_words{
-    "security-group", "network-acl", "security-group-or-network-acl", "block-public-access", "host",
-    "routing-or-unlogged"};
+    "security-group",      "network-acl", "security-group-or-network-acl",
+    "block-public-access", "host",        "routing-or-unlogged"};
 constexpr std::array<std::string_view, 2> direction_words{"inbound", "outbound"};
 constexpr std::array<std::string_view, 2> leg_words{"request", "response"};
 constexpr std::array<std::string_view, 2> role_words{"client", "server"};

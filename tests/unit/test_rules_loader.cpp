@@ -90,7 +90,8 @@ TEST_CASE("rules: a valid rule loads with every field typed") {
 
 TEST_CASE("rules: the reader gives 1-based positions for keys and values, characters not bytes") {
   std::vector<diagnostic> diags;
-  const auto spec = read_rule_text("r.yaml", "id: x\ntitle: \"héllo\"\nwhen:\n  syn: [true, false]\nblocking:\n", diags);
+  const auto spec =
+      read_rule_text("r.yaml", "id: x\ntitle: \"héllo\"\nwhen:\n  syn: [true, false]\nblocking:\n", diags);
   CHECK(diags.empty());
   REQUIRE(spec.root);
   const auto* title = spec.root->find_entry("title");
@@ -159,12 +160,14 @@ TEST_CASE("rules: every problem of a file is collected, in source order") {
 }
 
 TEST_CASE("rules: columns count characters so the caret sits under the right one") {
-  const auto pack = load(replace_line(valid_rule, "\"{client.ip} was rejected", "\"héhé {client.address} was rejected"));
+  const auto pack =
+      load(replace_line(valid_rule, "\"{client.ip} was rejected", "\"héhé {client.address} was rejected"));
   REQUIRE(pack.diagnostics.size() == 1);
   CHECK(position(pack.diagnostics[0]) == "16:16");
-  CHECK(render_diagnostic_text(pack.diagnostics[0]).ends_with(
-      " 16 | explain: \"héhé {client.address} was rejected entering {server.eni} on port {server.port}.\"\n"
-      "    |                ^\n"));
+  CHECK(render_diagnostic_text(pack.diagnostics[0])
+            .ends_with(
+                " 16 | explain: \"héhé {client.address} was rejected entering {server.eni} on port {server.port}.\"\n"
+                "    |                ^\n"));
 }
 
 TEST_CASE("rules: unknown keys only warn, and the rule still loads") {
@@ -229,8 +232,8 @@ TEST_CASE("rules: verdict and blocking must follow the verdict table") {
     CHECK(with("verdict: unobserved-peer\n", replace_line(b, "direction: inbound", "direction:")).ok());
   }
   SUBCASE("candidates must contain the layer") {
-    CHECK(codes(with("verdict: blocked\n", replace_line(blocking_block, "[security-group, network-acl]",
-                                                          "[security-group]"))) ==
+    CHECK(codes(with("verdict: blocked\n",
+                     replace_line(blocking_block, "[security-group, network-acl]", "[security-group]"))) ==
           std::vector<std::string>{"15:15 bad-pairing"});
     auto sg = replace_line(blocking_block, "security-group-or-network-acl", "security-group");
     CHECK(codes(with("verdict: blocked\n", replace_line(sg, "[security-group, network-acl]", "[network-acl]"))) ==
@@ -270,8 +273,9 @@ TEST_CASE("rules: condition problems") {
   CHECK(one("  request_reject_packets: {min: 3, max: 1}") ==
         "6:36 bad-condition: 'when.request_reject_packets' has min 3 greater than max 1, which matches nothing");
   CHECK(one("  protocol: []") == "6:13 bad-condition: 'when.protocol' is an empty list, which matches nothing");
-  CHECK(one("  protocol: {nto: tcp}") ==
-        "6:14 bad-condition: unknown operator 'nto' in 'when.protocol' (did you mean 'not'?); expected not, min or max");
+  CHECK(
+      one("  protocol: {nto: tcp}") ==
+      "6:14 bad-condition: unknown operator 'nto' in 'when.protocol' (did you mean 'not'?); expected not, min or max");
   CHECK(one("  request_reject_packets: {not: 0, max: 3}") ==
         "6:36 bad-condition: 'when.request_reject_packets' mixes 'not' with min/max; write two rules or one range");
   CHECK(one("  request_reject_packets: \"3\"") ==
@@ -351,8 +355,8 @@ TEST_CASE("rules: ids, titles, status and examples") {
     const std::string examples =
         "status: stable\nexamples:\n  match: [fixtures/rules/valid/nacl-drops-return-traffic.yaml]\n"
         "  no_match: [fixtures/nope.log]\n";
-    const auto checked = load_rule_text("sg-inbound.yaml", valid_rule + examples,
-                                        {.base_dir = flowsleuth::test::source_path("")});
+    const auto checked =
+        load_rule_text("sg-inbound.yaml", valid_rule + examples, {.base_dir = flowsleuth::test::source_path("")});
     REQUIRE(checked.diagnostics.size() == 1);
     CHECK(checked.diagnostics[0].code == diag_code::missing_example_file);
     CHECK(position(checked.diagnostics[0]) == "21:14");
@@ -506,8 +510,7 @@ TEST_CASE("rules: invalid fixtures produce exactly their expected diagnostics") 
   for (const auto& yaml : cases) {
     const auto name = "fixtures/rules/invalid/" + yaml.filename().string();
     CAPTURE(name);
-    const auto pack =
-        load_rule_text(name, read(yaml.string()), {.base_dir = flowsleuth::test::source_path("")});
+    const auto pack = load_rule_text(name, read(yaml.string()), {.base_dir = flowsleuth::test::source_path("")});
     const auto got = render_diagnostics_text(pack.diagnostics);
     CHECK_FALSE(pack.diagnostics.empty());
     auto expected_path = yaml;

@@ -19,8 +19,8 @@ namespace {
 // A rule with the given conditions (YAML lines under `when:`, already indented) and priority.
 rule make_rule(const std::string& id, const std::string& when, std::int64_t priority = 0) {
   const auto text = fmt::format(
-      "id: {}\ntitle: t\ndescription: d\nwhen:\n{}\nverdict: ok\nblocking: null\nexplain: e\nfix: f\npriority: {}\n", id,
-      when.empty() ? "  {}" : when, priority);
+      "id: {}\ntitle: t\ndescription: d\nwhen:\n{}\nverdict: ok\nblocking: null\nexplain: e\nfix: f\npriority: {}\n",
+      id, when.empty() ? "  {}" : when, priority);
   auto pack = load_rule_text(id + ".yaml", text);
   INFO(render_diagnostics_text(pack.diagnostics));
   REQUIRE(pack.diagnostics.empty());
@@ -52,7 +52,8 @@ TEST_CASE("facts: the catalogue is the single source of truth") {
     CHECK(f.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string_view::npos);
     if (f.kind == fact_kind::count) CHECK(f.values.empty());
     if (f.kind == fact_kind::boolean) CHECK(f.values.size() == 2);
-    for (const auto v : f.values) CHECK(v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos);
+    for (const auto v : f.values)
+      CHECK(v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos);
   }
   CHECK_FALSE(find_fact("nope"));
   CHECK(value_index(fact_id::client_egress, "unlogged") == 4);
@@ -153,8 +154,7 @@ TEST_CASE("matcher: the most specific rule wins, then priority, then id") {
       make_rule("one-high", "  protocol: tcp", 100),
       make_rule("not-matching", "  protocol: tcp\n  server_ingress: accept\n  server_egress: reject\n  syn: false"),
   };
-  const std::vector<std::string> expected{"three-a", "three-b", "three-low", "two-conditions", "one-high",
-                                          "catch-all"};
+  const std::vector<std::string> expected{"three-a", "three-b", "three-low", "two-conditions", "one-high", "catch-all"};
   // The order rules are given in never matters.
   std::mt19937 shuffle_seed(7);
   for (int round = 0; round < 5; ++round) {
@@ -187,16 +187,14 @@ TEST_CASE("matcher: the explanation says why the winner won") {
   }
   SUBCASE("priority") {
     const rule_matcher m({make_rule("a", "  protocol: tcp"), make_rule("b", "  server_egress: reject", 5)});
-    CHECK(m.explain(f).reason ==
-          "'b' and 'a' both have 1 condition; 'b' has the higher priority (5 against 0)");
+    CHECK(m.explain(f).reason == "'b' and 'a' both have 1 condition; 'b' has the higher priority (5 against 0)");
   }
   SUBCASE("id") {
     const rule_matcher m({make_rule("zeta", "  protocol: tcp"), make_rule("alpha", "  server_egress: reject")});
     CHECK(m.explain(f).reason == "'alpha' and 'zeta' both have 1 condition and priority 0; 'alpha' comes first by id");
   }
   SUBCASE("single match, near misses, nothing matched") {
-    const rule_matcher m({make_rule("hit", "  protocol: tcp"),
-                          make_rule("near", "  protocol: tcp\n  syn: true"),
+    const rule_matcher m({make_rule("hit", "  protocol: tcp"), make_rule("near", "  protocol: tcp\n  syn: true"),
                           make_rule("far", "  protocol: udp\n  syn: true")});
     const auto ex = m.explain(f);
     CHECK(ex.reason == "'hit' is the only rule that matched");
