@@ -208,20 +208,15 @@ std::vector<connection> build_connections(correlator::state& st) {
     fill(conn.server_ingress, server_view, out_way, conn.server);
     fill(conn.server_egress, server_view, back_way, conn.server);
     fill(conn.client_ingress, client_view, back_way, conn.client);
-    if (client_view) {
-      conn.client.eni = st.enis[client_view->eni].name;
-      conn.client.subnet = st.strings[st.enis[client_view->eni].subnet];
-    } else if (auto o = owner_of(conn.client.ip)) {
-      conn.client.eni = st.enis[o].name;
-      conn.client.subnet = st.strings[st.enis[o].subnet];
-    }
-    if (server_view) {
-      conn.server.eni = st.enis[server_view->eni].name;
-      conn.server.subnet = st.strings[st.enis[server_view->eni].subnet];
-    } else if (auto o = owner_of(conn.server.ip)) {
-      conn.server.eni = st.enis[o].name;
-      conn.server.subnet = st.strings[st.enis[o].subnet];
-    }
+    // An endpoint's ENI: the view that saw it, else the logged ENI that owns its address.
+    auto place = [&](endpoint& e, const view_state* v) {
+      const std::uint32_t id = v ? v->eni : owner_of(e.ip);
+      if (id == 0) return;
+      e.eni = st.enis[id].name;
+      e.subnet = st.strings[st.enis[id].subnet];
+    };
+    place(conn.client, client_view);
+    place(conn.server, server_view);
 
     // ---- facts ----
     fact_set& f = conn.facts;

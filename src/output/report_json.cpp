@@ -53,6 +53,22 @@ void write_blocking(json_writer& w, const std::optional<rule_blocking>& b, const
   w.end_object();
 }
 
+// {"ip", "port"?, "eni"}: flows leave out the client's port (they aggregate many).
+void write_endpoint(json_writer& w, const endpoint& e, bool with_port) {
+  w.begin_object().key("ip").value(e.ip.to_string());
+  if (with_port) {
+    w.key("port");
+    if (e.port) {
+      w.value(unsigned{*e.port});
+    } else {
+      w.null();
+    }
+  }
+  w.key("eni");
+  opt_string(w, e.eni);
+  w.end_object();
+}
+
 void write_evidence(json_writer& w, const std::vector<evidence_line>& lines, const ingest_report& input) {
   w.begin_array();
   for (const auto& l : lines) {
@@ -138,18 +154,10 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     w.begin_object();
     w.key("protocol");
     write_protocol(w, f.protocol);
-    w.key("client").begin_object().key("ip").value(f.client.ip.to_string()).key("eni");
-    opt_string(w, f.client.eni);
-    w.end_object();
-    w.key("server").begin_object().key("ip").value(f.server.ip.to_string()).key("port");
-    if (f.server.port) {
-      w.value(unsigned{*f.server.port});
-    } else {
-      w.null();
-    }
-    w.key("eni");
-    opt_string(w, f.server.eni);
-    w.end_object();
+    w.key("client");
+    write_endpoint(w, f.client, false);
+    w.key("server");
+    write_endpoint(w, f.server, true);
     w.key("verdict").value(to_string(f.outcome));
     w.key("blocking");
     write_blocking(w, f.blocking, f.blocking_eni, f.blocking_subnet);
@@ -184,24 +192,10 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     w.begin_object();
     w.key("protocol");
     write_protocol(w, c.protocol);
-    w.key("client").begin_object().key("ip").value(c.client.ip.to_string()).key("port");
-    if (c.client.port) {
-      w.value(unsigned{*c.client.port});
-    } else {
-      w.null();
-    }
-    w.key("eni");
-    opt_string(w, c.client.eni);
-    w.end_object();
-    w.key("server").begin_object().key("ip").value(c.server.ip.to_string()).key("port");
-    if (c.server.port) {
-      w.value(unsigned{*c.server.port});
-    } else {
-      w.null();
-    }
-    w.key("eni");
-    opt_string(w, c.server.eni);
-    w.end_object();
+    w.key("client");
+    write_endpoint(w, c.client, true);
+    w.key("server");
+    write_endpoint(w, c.server, true);
     w.key("verdict").value(to_string(f.outcome));
     std::string eni, subnet;
     if (f.blocking) {
