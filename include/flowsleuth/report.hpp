@@ -23,4 +23,10 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
 std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
                                const report_options& options);
 
+/// Markdown to paste into a ticket.
+std::string render_report_markdown(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                                   const report_options& options);
+/// The conversation graph in Graphviz dot (Boost.Graph): hosts as nodes, flows as edges coloured by verdict.
+std::string render_report_dot(const diagnosis& d, const report_options& options);
+
 }  // namespace flowsleuth

@@ -18,7 +18,8 @@ int run_diagnose(int argc, char** argv) {
   bool all = false, explain = false;
   po::options_description desc("diagnose options");
   desc.add_options()
-      ("output,o", po::value(&output)->value_name("text|json"), "text (default) or json: the flowsleuth/report/v1 contract")
+      ("output,o", po::value(&output)->value_name("text|json|markdown|dot"),
+       "text (default), json (the flowsleuth/report/v1 contract), markdown (for a ticket) or dot (Graphviz)")
       ("client", po::value(&clients)->value_name("CIDR"), "only connections whose client is in CIDR (repeatable)")
       ("server", po::value(&servers)->value_name("CIDR"), "only connections whose server is in CIDR (repeatable)")
       ("port", po::value(&port)->value_name("N"), "only connections to server port N")
@@ -45,7 +46,9 @@ int run_diagnose(int argc, char** argv) {
       "  flowsleuth diagnose --output json --fail-on blocked captured/ > report.json\n";
   if (!parse_command_line(argc, argv, desc, usage, examples, vm)) return exit_ok;
   if (vm.count("input")) o.inputs = vm["input"].as<std::vector<std::string>>();
-  if (output != "text" && output != "json") throw usage_error("--output must be text or json");
+  if (output != "text" && output != "json" && output != "markdown" && output != "dot") {
+    throw usage_error("--output must be text, json, markdown or dot");
+  }
   if (!fail_on.empty() && fail_on != "blocked" && fail_on != "suspicious") {
     throw usage_error("--fail-on must be blocked or suspicious");
   }
@@ -108,6 +111,10 @@ int run_diagnose(int argc, char** argv) {
   ro.style = style_for_stdout(o);
   if (output == "json") {
     std::fputs(render_report_json(d, report, summary, ro).c_str(), stdout);
+  } else if (output == "markdown") {
+    std::fputs(render_report_markdown(d, report, summary, ro).c_str(), stdout);
+  } else if (output == "dot") {
+    std::fputs(render_report_dot(d, ro).c_str(), stdout);
   } else {
     std::fputs(render_report_text(d, report, summary, ro).c_str(), stdout);
     if (explain) {

@@ -1,0 +1,76 @@
+// A report to paste into a ticket: a summary table, then one section per flow that needs attention.
+
+#include <fmt/format.h>
+
+#include "flowsleuth/report.hpp"
+#include "flowsleuth/time_util.hpp"
+
+namespace flowsleuth {
+namespace {
+
+// Table cells must not break the table.
+std::string cell(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out.push_back(c);
+  }
+  return out;
+}
+
+std::string endpoint_md(const endpoint& e, bool port) {
+  std::string s = "`" + e.ip.to_string() + (port && e.port ? fmt::format(":{}", *e.port) : "") + "`";
+  if (!e.eni.empty()) s += " (" + e.eni + ")";
+  return s;
+}
+
+}  // namespace
+
+std::string render_report_markdown(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                                   const report_options& options) {
+  std::string out = "## flowsleuth diagnosis\n\n";
+  out += fmt::format("{} files, {} records, {} ENIs", input.files.size(), read.records, read.enis);
+  if (read.time_range) {
+    out += fmt::format(", {} → {}", format_iso(read.time_range->first), format_iso(read.time_range->second));
+  }
+  out += ".\n\n| verdict | flow | layer | confidence | connections |\n|---|---|---|---|---|\n";
+  std::vector<const flow_finding*> listed;
+  for (const auto& f : d.flows) {
+    if (!options.all && f.outcome == verdict::ok) continue;
+    listed.push_back(&f);
+    out += fmt::format("| **{}** | {} {} → {} | {} | {} | {} |\n", to_string(f.outcome), protocol_name(f.protocol),
+                       endpoint_md(f.client, false), endpoint_md(f.server, true),
+                       f.blocking ? std::string(to_string(f.blocking->layer)) : "—",
+                       f.blocking ? std::string(to_string(f.blocking->confidence)) : "—", f.connections);
+  }
+  if (listed.empty()) out += "| ok | no blocked or suspicious flows | — | — | — |\n";
+  for (const auto* f : listed) {
+    out += fmt::format("\n### {} {} {} → {}\n\n", to_string(f->outcome), protocol_name(f->protocol),
+                       endpoint_md(f->client, false), endpoint_md(f->server, true));
+    if (f->blocking) {
+      out += fmt::format("- **Layer:** {} ({}{}, {} leg), {}\n", to_string(f->blocking->layer),
+                         f->blocking->direction ? std::string(to_string(*f->blocking->direction)) : "no direction",
+                         f->blocking_subnet.empty() ? "" : ", " + f->blocking_subnet, to_string(f->blocking->leg),
+                         to_string(f->blocking->confidence));
+    }
+    out += fmt::format("- **Why:** {}\n", cell(f->explanation));
+    if (!f->remediation.empty()) out += fmt::format("- **Fix:** {}\n", cell(f->remediation));
+    if (f->first_reject) out += fmt::format("- **First REJECT:** {}\n", format_iso(*f->first_reject));
+    out += fmt::format("- **Rule:** `{}`\n", f->rule_id.empty() ? "(none)" : f->rule_id);
+    if (!f->evidence.empty()) {
+      out += "\n<details><summary>evidence</summary>\n\n```\n";
+      for (const auto& l : f->evidence) {
+        out += fmt::format("{}:{}  {} {} {}\n", l.file < input.files.size() ? input.files[l.file].path : "?", l.line,
+                           l.eni, l.direction == direction_t::none ? "" : to_string(l.direction), to_string(l.action));
+      }
+      out += "```\n\n</details>\n";
+    }
+  }
+  std::string counts;
+  for (const auto& [v, n] : d.flow_counts) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, to_string(v));
+  out += fmt::format("\n**Flows:** {}\n", counts.empty() ? "none" : counts);
+  return out;
+}
+
+}  // namespace flowsleuth
