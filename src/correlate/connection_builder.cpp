@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <tuple>
 
 #include "correlate/correlation_state.hpp"
 
@@ -114,6 +116,31 @@ point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
 
 std::string_view word(point_state s) { return to_string(s); }
 
+// A network ACL entry names one address range (the source, inbound) and ports, never the destination
+// ENI: two ENIs of one subnet get the same ACL answer for the same source, protocol and port. So when
+// one of them ACCEPTs what the other REJECTs, a security group made the difference.
+void note_sibling_accepts(std::vector<connection>& conns) {
+  using key = std::tuple<ip_address, std::uint8_t, int, std::string>;
+  std::map<key, std::vector<std::string>> accepting;  // → ENIs that accepted
+  auto key_of = [](const connection& c) {
+    return key{c.client.ip, c.protocol, c.server.port ? int{*c.server.port} : -1, c.server_ingress.subnet};
+  };
+  for (const auto& c : conns) {
+    if (c.server_ingress.accepted.any() && !c.server_ingress.subnet.empty()) {
+      auto& enis = accepting[key_of(c)];
+      if (std::find(enis.begin(), enis.end(), c.server_ingress.eni) == enis.end()) enis.push_back(c.server_ingress.eni);
+    }
+  }
+  for (auto& c : conns) {
+    if (c.server_ingress.subnet.empty()) continue;
+    const auto it = accepting.find(key_of(c));
+    const bool other = it != accepting.end() &&
+                       std::any_of(it->second.begin(), it->second.end(),
+                                   [&](const std::string& e) { return e != c.server_ingress.eni; });
+    c.facts.set(fact_id::sibling_eni_accepts, other);
+  }
+}
+
 }  // namespace
 
 std::vector<connection> build_connections(correlator::state& st) {
@@ -132,6 +159,7 @@ std::vector<connection> build_connections(correlator::state& st) {
   std::vector<std::pair<const conn_key*, conn_state*>> order;
   order.reserve(st.conns.size());
   for (auto& [k, c] : st.conns) order.push_back({&k, &c});
+  for (auto& [k, c] : st.ended) order.push_back({&k, &c});
   std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
     if (x.second->first != y.second->first) return x.second->first < y.second->first;
     const auto& a = *x.first;
@@ -325,6 +353,7 @@ std::vector<connection> build_connections(correlator::state& st) {
     f.set(fact_id::direction_source, direction_source);
     out.push_back(std::move(conn));
   }
+  note_sibling_accepts(out);
   return out;
 }
 

@@ -59,6 +59,7 @@ struct view_state {
 struct conn_state {
   std::vector<view_state> views;
   std::int64_t first = INT64_MAX, last = INT64_MIN;
+  std::optional<std::int64_t> closed_at;  // start of the latest accepted record carrying FIN or RST
 };
 
 }  // namespace detail
@@ -69,6 +70,8 @@ struct correlator::state {
   std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
   std::unordered_map<std::uint32_t, detail::eni_state> enis;
   std::unordered_map<detail::conn_key, detail::conn_state, detail::conn_key_hash> conns;
+  /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended.
+  std::vector<std::pair<detail::conn_key, detail::conn_state>> ended;
 
   std::uint32_t intern(const std::string& s) {
     if (s.empty()) return 0;

@@ -110,6 +110,19 @@ class correlate_sink final : public block_sink {
   std::vector<std::size_t> dropped;
 };
 
+// Connection tracking's idle timeouts (aws-flow-logs.md §5.2): TCP established 432000 s by default,
+// UDP streams 180 s; ICMP and other protocols use the UDP figure here.
+std::int64_t idle_timeout(std::uint8_t protocol) noexcept { return protocol == 6 ? 432000 : 180; }
+
+// A 5-tuple is reused: a new SYN after the connection closed (FIN or RST), or traffic after a gap
+// longer than the idle timeout, starts a new connection.
+bool starts_new_connection(const conn_state& c, const observation& o) {
+  if (c.views.empty() || !o.has_time) return false;
+  const bool syn_only = o.flags_known && (o.flags & 2) && !(o.flags & 16);
+  if (o.key.protocol == 6 && syn_only && c.closed_at && o.start > *c.closed_at) return true;
+  return c.last != INT64_MIN && o.start - c.last > idle_timeout(o.key.protocol);
+}
+
 void add_evidence(packet_evidence& e, const observation& o, const std::string& eni) {
   if (e.records == 0) {
     e.first = o.start;
@@ -177,7 +190,15 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     if (o.direction != direction_t::none && !e.declared) e.declared = o.direction == direction_t::egress ? o.src : o.dst;
 
-    conn_state& c = st.conns[o.key];
+    conn_state* cp = &st.conns[o.key];
+    if (starts_new_connection(*cp, o)) {
+      st.ended.emplace_back(o.key, std::move(*cp));
+      *cp = conn_state{};
+    }
+    conn_state& c = *cp;
+    if (o.has_time && o.action == action_t::accept && o.flags_known && (o.flags & 5)) {
+      c.closed_at = std::max(c.closed_at.value_or(INT64_MIN), o.start);
+    }
     if (o.has_time) {
       c.first = std::min(c.first, o.start);
       c.last = std::max(c.last, o.end);
