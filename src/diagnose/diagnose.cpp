@@ -106,6 +106,14 @@ std::optional<std::string> lookup(const connection& c, const connection_finding&
   return std::nullopt;
 }
 
+std::string_view not_captured_service(const ip_address& ip) {
+  const std::string s = ip.to_string();
+  if (s == "169.254.169.254" || s == "fd00:ec2::254") return "the instance metadata service";
+  if (s == "169.254.169.253" || s == "fd00:ec2::253") return "the Amazon DNS resolver";
+  if (s == "169.254.169.123" || s == "fd00:ec2::123") return "Amazon Time Sync";
+  return "an address AWS does not log";
+}
+
 // Folded YAML blocks end with a newline.
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -225,6 +233,29 @@ diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rule
   std::stable_sort(by_severity.begin(), by_severity.end(), [&](std::size_t a, std::size_t b) {
     return severity_rank(findings[a].outcome) < severity_rank(findings[b].outcome);
   });
+  // A question about traffic AWS never logs gets an answer instead of silence (aws-flow-logs.md §5.3).
+  for (const auto& cidr : filters.server) {
+    const bool single = cidr.second == (cidr.first.is_v4() ? 32 : 128);
+    if (!single || address_class(cidr.first) != "not-captured") continue;
+    const bool seen = std::any_of(out.flows.begin(), out.flows.end(),
+                                  [&](const flow_finding& f) { return f.server.ip == cidr.first; });
+    if (seen) continue;
+    flow_finding nc;
+    nc.outcome = verdict::not_captured;
+    nc.server.ip = cidr.first;
+    if (filters.client.size() == 1 && filters.client[0].second == (filters.client[0].first.is_v4() ? 32 : 128)) {
+      nc.client.ip = filters.client[0].first;
+    }
+    if (filters.port) nc.server.port = filters.port;
+    nc.protocol = filters.protocol.value_or(0);
+    nc.explanation = fmt::format(
+        "AWS never records traffic to or from {} ({}) in flow logs: the absence of records proves nothing, "
+        "and the traffic may well flow. Security groups and network ACLs cannot block it either.",
+        cidr.first.to_string(), not_captured_service(cidr.first));
+    nc.remediation = "Check from the instance itself (curl, dig, chronyc), not from flow logs.";
+    out.flows.push_back(std::move(nc));
+  }
+
   // Group public-source flows that share server, protocol, port, verdict and rule.
   std::map<std::tuple<ip_address, std::uint8_t, int, int, std::string>, flow_group> groups;
   for (std::size_t i = 0; i < out.flows.size(); ++i) {

@@ -55,7 +55,12 @@ void write_blocking(json_writer& w, const std::optional<rule_blocking>& b, const
 
 // {"ip", "port"?, "eni"}: flows leave out the client's port (they aggregate many).
 void write_endpoint(json_writer& w, const endpoint& e, bool with_port) {
-  w.begin_object().key("ip").value(e.ip.to_string());
+  w.begin_object().key("ip");
+  if (e.ip.fam() == ip_address::family::none) {
+    w.null();  // a not-captured answer without a --client
+  } else {
+    w.value(e.ip.to_string());
+  }
   if (with_port) {
     w.key("port");
     if (e.port) {
@@ -153,7 +158,11 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     if (!options.all && f.outcome == verdict::ok) continue;
     w.begin_object();
     w.key("protocol");
-    write_protocol(w, f.protocol);
+    if (f.connections == 0) {
+      w.null();  // an answer about traffic that was never logged: no protocol was seen
+    } else {
+      write_protocol(w, f.protocol);
+    }
     w.key("client");
     write_endpoint(w, f.client, false);
     w.key("server");
@@ -169,7 +178,11 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     w.key("first_reject");
     write_opt_time(w, f.first_reject);
     w.key("time_range");
-    write_time_range(w, f.first, f.last);
+    if (f.connections == 0) {
+      w.null();
+    } else {
+      write_time_range(w, f.first, f.last);
+    }
     w.key("explanation").value(f.explanation);
     w.key("remediation").value(f.remediation);
     w.key("connections").begin_object().key("total").value(f.connections).key("by_verdict");

@@ -32,6 +32,7 @@ std::string ranges_text(const std::vector<port_range>& r) {
 }
 
 std::string endpoint_text(const endpoint& e, bool with_port) {
+  if (e.ip.fam() == ip_address::family::none) return "any client";
   std::string s = e.ip.is_v6() ? "[" + e.ip.to_string() + "]" : e.ip.to_string();
   if (with_port && e.port) s += fmt::format(":{}", *e.port);
   if (!e.eni.empty()) s += fmt::format(" ({})", e.eni);
@@ -94,9 +95,11 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
                          protocol_name(f.protocol), g->flows.size(), endpoint_text(f.server, true), g->connections);
       out += fmt::format("  sources   {}\n", sources);
     } else {
-      out += fmt::format("{}  {} {} → {}", verdict_label(f.outcome, paint), protocol_name(f.protocol),
-                         endpoint_text(f.client, false), endpoint_text(f.server, true));
-      out += fmt::format("   {} connection{}\n", f.connections, f.connections == 1 ? "" : "s");
+      out += fmt::format("{}  {} {} → {}", verdict_label(f.outcome, paint),
+                         f.connections == 0 ? "traffic" : protocol_name(f.protocol), endpoint_text(f.client, false),
+                         endpoint_text(f.server, true));
+      if (f.connections) out += fmt::format("   {} connection{}", f.connections, f.connections == 1 ? "" : "s");
+      out += "\n";
     }
     if (f.blocking) {
       // One line a reader can take in at once: layer · direction · leg · where · confidence.
@@ -137,7 +140,10 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
     }
     std::string by;
     for (const auto& s : f.decided_by) by += (by.empty() ? "" : ", ") + s;
-    out += fmt::format("  {}\n", paint.dim(fmt::format("rule {} · client/server decided by {}", f.rule_id.empty() ? "(none)" : f.rule_id, by)));
+    if (!f.rule_id.empty() || !by.empty()) {
+      out += fmt::format("  {}\n", paint.dim(fmt::format("rule {} · client/server decided by {}",
+                                                         f.rule_id.empty() ? "(none)" : f.rule_id, by.empty() ? "-" : by)));
+    }
     for (std::size_t i = 0; i < f.evidence.size() && i < 4; ++i) {
       const auto& l = f.evidence[i];
       // The file name alone: S3 object names are unique, and full keys drown the line.
