@@ -101,10 +101,17 @@ bool a_is_client(const conn_key& k, const conn_state& c, std::vector<std::string
   return k.protocol == 6 || k.protocol == 17 ? k.pa > k.pb : true;
 }
 
-std::optional<ip_address> own_address(const eni_state& e) {
-  if (e.declared) return e.declared;
-  if (e.candidates.size() == 1) return e.candidates[0];
-  return std::nullopt;
+std::vector<ip_address> own_addresses(const eni_state& e) {
+  std::vector<ip_address> own = e.declared;
+  for (int fam = 0; fam < 2; ++fam) {
+    const bool named = std::any_of(own.begin(), own.end(), [&](const ip_address& a) { return a.is_v6() == (fam == 1); });
+    if (!named && e.candidates[fam].size() == 1) own.push_back(e.candidates[fam][0]);
+  }
+  return own;
+}
+
+bool contains(const std::vector<ip_address>& v, const ip_address& a) {
+  return std::find(v.begin(), v.end(), a) != v.end();
 }
 
 point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
@@ -147,7 +154,7 @@ std::vector<connection> build_connections(correlator::state& st) {
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   for (const auto& [id, e] : st.enis) {
-    if (auto a = own_address(e)) owners.push_back({*a, id});
+    for (const auto& a : own_addresses(e)) owners.push_back({a, id});
   }
   std::sort(owners.begin(), owners.end());
   auto owner_of = [&](const ip_address& ip) -> std::uint32_t {
@@ -191,14 +198,19 @@ std::vector<connection> build_connections(correlator::state& st) {
     const view_state* client_view = nullptr;
     const view_state* server_view = nullptr;
     std::string direction_source = "unknown";
+    bool has_intermediary = false;
     for (const auto& v : c.views) {
       const eni_state& e = st.enis[v.eni];
-      const auto own = own_address(e);
-      bool is_client = false, is_server = false;
-      if (own) {
-        is_client = *own == conn.client.ip;
-        is_server = *own == conn.server.ip;
-        direction_source = e.declared ? "flow-direction" : "eni-address";
+      const auto own = own_addresses(e);
+      bool is_client = contains(own, conn.client.ip);
+      bool is_server = contains(own, conn.server.ip);
+      if (is_client || is_server) {
+        direction_source = contains(e.declared, is_client ? conn.client.ip : conn.server.ip) ? "flow-direction"
+                                                                                             : "eni-address";
+      } else if (!own.empty()) {
+        // The ENI's addresses are known and are neither end's: an intermediary (NAT gateway, transit
+        // gateway attachment, appliance) that pkt-* addresses tied to this connection.
+        has_intermediary = true;
       } else if (v.dir_of[out_way] != direction_t::none || v.dir_of[back_way] != direction_t::none) {
         is_client = v.dir_of[out_way] == direction_t::egress || v.dir_of[back_way] == direction_t::ingress;
         is_server = v.dir_of[out_way] == direction_t::ingress || v.dir_of[back_way] == direction_t::egress;
@@ -207,7 +219,7 @@ std::vector<connection> build_connections(correlator::state& st) {
       if (is_client && !client_view) client_view = &v;
       if (is_server && !server_view) server_view = &v;
     }
-    if (!client_view && !server_view && c.views.size() == 1) {
+    if (!client_view && !server_view && c.views.size() == 1 && !has_intermediary) {
       // A lone record on an ENI whose address is not known: the service side is more likely the ENI
       // that logged it (design.md), with lowered confidence.
       server_view = &c.views[0];
@@ -349,7 +361,8 @@ std::vector<connection> build_connections(correlator::state& st) {
     f.set(fact_id::coverage_gap, gap);
     f.set(fact_id::data_edge, at_end ? "end" : at_start ? "start" : "none");
     f.set(fact_id::traffic_type_all, st.options.traffic_type_all || both_actions ? "true" : "unknown");
-    f.set(fact_id::intermediary, "none");
+    // Which kind of intermediary needs configuration to say; without it the fact stays unknown.
+    if (!has_intermediary) f.set(fact_id::intermediary, "none");
     f.set(fact_id::direction_source, direction_source);
     out.push_back(std::move(conn));
   }

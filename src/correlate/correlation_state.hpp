@@ -41,9 +41,11 @@ enum class reject_reason_t : std::uint8_t { absent, dash, bpa, other };
 struct eni_state {
   std::string name;
   std::uint32_t subnet = 0;
-  std::vector<ip_address> candidates;  // addresses present in every record so far
-  bool candidates_started = false;
-  std::optional<ip_address> declared;  // from flow-direction
+  // The ENI's own addresses. Named by flow-direction when logged (egress: srcaddr, ingress: dstaddr);
+  // else, per address family (dual-stack ENIs log both), the one address present in every record.
+  std::vector<ip_address> declared;
+  std::vector<ip_address> candidates[2];  // [IPv4, IPv6]
+  bool candidates_started[2] = {false, false};
   std::int64_t first = INT64_MAX, last = INT64_MIN;
   bool saw_accept = false, saw_reject = false;
   std::vector<std::pair<std::int64_t, std::int64_t>> skipdata;
@@ -51,6 +53,10 @@ struct eni_state {
 
 struct view_state {
   std::uint32_t eni = 0;
+  // End of the latest accepted record with FIN or RST at this ENI. A SYN starting after it is a new
+  // connection; one inside that window is the same short connection's other direction (3 and 19 share
+  // a window). Per ENI, because another ENI logs the same packets in its own, unaligned windows.
+  std::optional<std::int64_t> closed_at;
   packet_evidence ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
   direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
   reject_reason_t reason = reject_reason_t::absent;
@@ -59,7 +65,6 @@ struct view_state {
 struct conn_state {
   std::vector<view_state> views;
   std::int64_t first = INT64_MAX, last = INT64_MIN;
-  std::optional<std::int64_t> closed_at;  // start of the latest accepted record carrying FIN or RST
 };
 
 }  // namespace detail

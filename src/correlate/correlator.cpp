@@ -116,10 +116,16 @@ std::int64_t idle_timeout(std::uint8_t protocol) noexcept { return protocol == 6
 
 // A 5-tuple is reused: a new SYN after the connection closed (FIN or RST), or traffic after a gap
 // longer than the idle timeout, starts a new connection.
-bool starts_new_connection(const conn_state& c, const observation& o) {
+bool starts_new_connection(const conn_state& c, const observation& o, std::uint32_t eni) {
   if (c.views.empty() || !o.has_time) return false;
   const bool syn_only = o.flags_known && (o.flags & 2) && !(o.flags & 16);
-  if (o.key.protocol == 6 && syn_only && c.closed_at && o.start > *c.closed_at) return true;
+  if (o.key.protocol == 6 && syn_only) {
+    for (const auto& v : c.views) {
+      // start/end may trail the packets by up to 60 s (and TIME_WAIT holds a closed port for 60 s on
+      // Linux): only a SYN more than a minute after the close is a new connection.
+      if (v.eni == eni && v.closed_at && o.start > *v.closed_at + 60) return true;
+    }
+  }
   return c.last != INT64_MIN && o.start - c.last > idle_timeout(o.key.protocol);
 }
 
@@ -182,23 +188,24 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (o.action == action_t::accept) e.saw_accept = true;
     if (o.action == action_t::reject) e.saw_reject = true;
     // The ENI's own address is in every one of its records (aws-flow-logs.md §7).
-    if (!e.candidates_started) {
-      e.candidates = {o.src, o.dst};
-      e.candidates_started = true;
-    } else if (e.candidates.size() > 1 || (e.candidates.size() == 1 && e.candidates[0] != o.src && e.candidates[0] != o.dst)) {
-      std::erase_if(e.candidates, [&](const ip_address& c) { return c != o.src && c != o.dst; });
+    const int fam = o.src.is_v6() ? 1 : 0;
+    if (!e.candidates_started[fam]) {
+      e.candidates[fam] = {o.src, o.dst};
+      e.candidates_started[fam] = true;
+    } else if (!e.candidates[fam].empty()) {
+      std::erase_if(e.candidates[fam], [&](const ip_address& c) { return c != o.src && c != o.dst; });
     }
-    if (o.direction != direction_t::none && !e.declared) e.declared = o.direction == direction_t::egress ? o.src : o.dst;
+    if (o.direction != direction_t::none && e.declared.size() < 16) {
+      const ip_address& own = o.direction == direction_t::egress ? o.src : o.dst;
+      if (std::find(e.declared.begin(), e.declared.end(), own) == e.declared.end()) e.declared.push_back(own);
+    }
 
     conn_state* cp = &st.conns[o.key];
-    if (starts_new_connection(*cp, o)) {
+    if (starts_new_connection(*cp, o, eni)) {
       st.ended.emplace_back(o.key, std::move(*cp));
       *cp = conn_state{};
     }
     conn_state& c = *cp;
-    if (o.has_time && o.action == action_t::accept && o.flags_known && (o.flags & 5)) {
-      c.closed_at = std::max(c.closed_at.value_or(INT64_MIN), o.start);
-    }
     if (o.has_time) {
       c.first = std::min(c.first, o.start);
       c.last = std::max(c.last, o.end);
@@ -208,6 +215,9 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       c.views.push_back(view_state{});
       vit = c.views.end() - 1;
       vit->eni = eni;
+    }
+    if (o.has_time && o.action == action_t::accept && o.flags_known && (o.flags & 5)) {
+      vit->closed_at = std::max(vit->closed_at.value_or(INT64_MIN), o.end);
     }
     const int way = o.from_a ? 0 : 1;
     const int act = o.action == action_t::reject ? 1 : 0;
