@@ -7,6 +7,7 @@
 /// one connection table in input order, so results do not depend on the thread count.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -83,7 +84,10 @@ class correlator final : public record_consumer {
   std::unique_ptr<block_sink> make_sink(bool retractable) override;
   void merge(std::unique_ptr<block_sink> sink) override;
 
-  /// Resolves every connection once ingestion is over, in a deterministic order.
+  /// Resolves every connection once ingestion is over, in a deterministic order, handing each to
+  /// `emit` as it is resolved (so a caller need not hold them all).
+  void finish(const std::function<void(connection&&)>& emit);
+  /// The same, collected (for small inputs and tests).
   std::vector<connection> finish();
 
   struct state;

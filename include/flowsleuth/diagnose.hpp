@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +76,27 @@ bool cidr_contains(const std::pair<ip_address, int>& cidr, const ip_address& ip)
 
 inline constexpr std::size_t min_group_size = 3;
 
+/// Builds a diagnosis one connection at a time, so a caller never holds every connection: only the
+/// ones the report lists (not `ok`, unless `keep_ok`) and one aggregate per flow are kept.
+class diagnosis_builder {
+ public:
+  diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok);
+  ~diagnosis_builder();
+  void add(connection c);
+  diagnosis finish();
+
+ private:
+  struct flow_acc;
+  const rule_matcher& rules_;
+  diagnose_filters filters_;
+  bool keep_ok_;
+  std::map<std::tuple<ip_address, ip_address, std::uint8_t, int>, std::size_t> index_;
+  std::vector<std::unique_ptr<flow_acc>> flows_;
+  std::vector<connection_finding> connections_;
+  std::map<verdict, std::uint64_t> connection_counts_;
+};
+
+/// Every connection at once (tests, small inputs); keeps ok connections too.
 diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rules, const diagnose_filters& filters);
 
 }  // namespace flowsleuth

@@ -104,7 +104,9 @@ int run_diagnose(int argc, char** argv) {
   consumer_pair both(counts, corr);
   const ingest_report report = ingest(prepared.inputs, prepared.options, both);
   const inspect_summary summary = counts.summary();
-  const diagnosis d = diagnose(corr.finish(), matcher, filters);
+  diagnosis_builder builder(matcher, filters, all);
+  corr.finish([&](connection&& c) { builder.add(std::move(c)); });
+  const diagnosis d = builder.finish();
 
   report_options ro;
   ro.all = all;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -30,7 +32,8 @@ struct ways {
   packet_evidence all[2][2];
 };
 
-void fold(packet_evidence& into, const packet_evidence& e) {
+template <class Evidence>
+void fold(packet_evidence& into, const Evidence& e) {
   if (!e.any()) return;
   if (!into.any()) {
     into.first = e.first;
@@ -44,8 +47,10 @@ void fold(packet_evidence& into, const packet_evidence& e) {
   into.bytes += e.bytes;
   into.flags |= e.flags;
   into.flags_known = into.flags_known || e.flags_known;
-  for (const auto& l : e.lines) {
-    if (into.lines.size() < 8) into.lines.push_back(l);
+  if constexpr (std::is_same_v<Evidence, packet_evidence>) {
+    for (const auto& l : e.lines) {
+      if (into.lines.size() < 8) into.lines.push_back(l);
+    }
   }
 }
 
@@ -126,31 +131,33 @@ std::string_view word(point_state s) { return to_string(s); }
 // A network ACL entry names one address range (the source, inbound) and ports, never the destination
 // ENI: two ENIs of one subnet get the same ACL answer for the same source, protocol and port. So when
 // one of them ACCEPTs what the other REJECTs, a security group made the difference.
-void note_sibling_accepts(std::vector<connection>& conns) {
-  using key = std::tuple<ip_address, std::uint8_t, int, std::string>;
-  std::map<key, std::vector<std::string>> accepting;  // → ENIs that accepted
-  auto key_of = [](const connection& c) {
-    return key{c.client.ip, c.protocol, c.server.port ? int{*c.server.port} : -1, c.server_ingress.subnet};
-  };
-  for (const auto& c : conns) {
-    if (c.server_ingress.accepted.any() && !c.server_ingress.subnet.empty()) {
-      auto& enis = accepting[key_of(c)];
-      if (std::find(enis.begin(), enis.end(), c.server_ingress.eni) == enis.end()) enis.push_back(c.server_ingress.eni);
-    }
+class sibling_index {
+ public:
+  void note(const connection& c) {
+    if (!c.server_ingress.accepted.any() || c.server_ingress.subnet.empty()) return;
+    auto& enis = accepting_[key_of(c)];
+    if (std::find(enis.begin(), enis.end(), c.server_ingress.eni) == enis.end()) enis.push_back(c.server_ingress.eni);
   }
-  for (auto& c : conns) {
-    if (c.server_ingress.subnet.empty()) continue;
-    const auto it = accepting.find(key_of(c));
-    const bool other = it != accepting.end() &&
+  void apply(connection& c) const {
+    if (c.server_ingress.subnet.empty()) return;
+    const auto it = accepting_.find(key_of(c));
+    const bool other = it != accepting_.end() &&
                        std::any_of(it->second.begin(), it->second.end(),
                                    [&](const std::string& e) { return e != c.server_ingress.eni; });
     c.facts.set(fact_id::sibling_eni_accepts, other);
   }
-}
+
+ private:
+  using key = std::tuple<ip_address, std::uint8_t, int, std::string>;
+  static key key_of(const connection& c) {
+    return key{c.client.ip, c.protocol, c.server.port ? int{*c.server.port} : -1, c.server_ingress.subnet};
+  }
+  std::map<key, std::vector<std::string>> accepting_;
+};
 
 }  // namespace
 
-std::vector<connection> build_connections(correlator::state& st) {
+void build_connections(correlator::state& st, const std::function<void(connection&&)>& emit) {
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   for (const auto& [id, e] : st.enis) {
@@ -174,11 +181,10 @@ std::vector<connection> build_connections(correlator::state& st) {
     return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
   });
 
-  std::vector<connection> out;
-  out.reserve(order.size());
-  for (const auto& [kp, cp] : order) {
-    const conn_key& k = *kp;
-    conn_state& c = *cp;
+  // Resolved twice: a first pass learns which ENIs accept what (sibling_eni_accepts needs every
+  // connection), the second emits. Resolution is cheap next to keeping every connection in memory.
+  sibling_index siblings;
+  auto resolve = [&](const conn_key& k, conn_state& c) {
     connection conn;
     conn.protocol = k.protocol;
     const bool icmp = k.protocol == 1 || k.protocol == 58;
@@ -230,8 +236,8 @@ std::vector<connection> build_connections(correlator::state& st) {
       if (v) {
         p.eni = st.enis[v->eni].name;
         p.subnet = st.strings[st.enis[v->eni].subnet];
-        p.accepted = v->ev[way][0];
-        p.rejected = v->ev[way][1];
+        p.accepted = expand(v->ev[way][0], st);
+        p.rejected = expand(v->ev[way][1], st);
         p.state = state_of(p.accepted, p.rejected);
         return;
       }
@@ -364,10 +370,14 @@ std::vector<connection> build_connections(correlator::state& st) {
     // Which kind of intermediary needs configuration to say; without it the fact stays unknown.
     if (!has_intermediary) f.set(fact_id::intermediary, "none");
     f.set(fact_id::direction_source, direction_source);
-    out.push_back(std::move(conn));
+    return conn;
+  };
+  for (const auto& [kp, cp] : order) siblings.note(resolve(*kp, *cp));
+  for (const auto& [kp, cp] : order) {
+    connection conn = resolve(*kp, *cp);
+    siblings.apply(conn);
+    emit(std::move(conn));
   }
-  note_sibling_accepts(out);
-  return out;
 }
 
 }  // namespace flowsleuth::detail

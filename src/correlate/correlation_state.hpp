@@ -2,8 +2,10 @@
 // The correlator's accumulated state, shared by the merge step (correlator.cpp) and the resolution
 // step (connection_builder.cpp).
 
+#include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -51,13 +53,37 @@ struct eni_state {
   std::vector<std::pair<std::int64_t, std::int64_t>> skipdata;
 };
 
+// Evidence as the table keeps it: counters plus the first few record references, no strings and no
+// heap, because the table holds every connection of the input until it is resolved.
+struct line_ref {
+  std::uint64_t line = 0;
+  std::uint32_t file = 0;
+  std::uint32_t eni = 0;  // string id
+  direction_t direction = direction_t::none;
+  action_t action = action_t::none;
+  std::uint8_t flags = 0;
+  bool flags_known = false;
+};
+
+struct evidence_acc {
+  static constexpr std::size_t max_lines = 4;
+  std::uint32_t records = 0;
+  std::uint64_t packets = 0, bytes = 0;
+  std::uint8_t flags = 0;
+  bool flags_known = false;
+  std::int64_t first = 0, last = 0;
+  std::array<line_ref, max_lines> lines{};
+  std::uint8_t line_count = 0;
+  bool any() const noexcept { return records > 0; }
+};
+
 struct view_state {
   std::uint32_t eni = 0;
   // End of the latest accepted record with FIN or RST at this ENI. A SYN starting after it is a new
   // connection; one inside that window is the same short connection's other direction (3 and 19 share
   // a window). Per ENI, because another ENI logs the same packets in its own, unaligned windows.
   std::optional<std::int64_t> closed_at;
-  packet_evidence ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
+  evidence_acc ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
   direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
   reject_reason_t reason = reject_reason_t::absent;
 };
@@ -91,7 +117,10 @@ struct correlator::state {
 
 
 namespace detail {
-std::vector<connection> build_connections(correlator::state& st);
+/// Resolves every connection, in a deterministic order, and hands each to `emit`.
+void build_connections(correlator::state& st, const std::function<void(connection&&)>& emit);
+/// The public form of kept evidence, with ENI names.
+packet_evidence expand(const evidence_acc& e, const correlator::state& st);
 }  // namespace detail
 
 }  // namespace flowsleuth

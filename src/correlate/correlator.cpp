@@ -30,7 +30,6 @@ namespace {
 
 using namespace detail;
 
-constexpr std::size_t max_lines_kept = 6;
 
 // One record, reduced to what correlation needs. Strings are ids into the block's own table.
 struct observation {
@@ -129,7 +128,7 @@ bool starts_new_connection(const conn_state& c, const observation& o, std::uint3
   return c.last != INT64_MIN && o.start - c.last > idle_timeout(o.key.protocol);
 }
 
-void add_evidence(packet_evidence& e, const observation& o, const std::string& eni) {
+void add_evidence(evidence_acc& e, const observation& o, std::uint32_t eni) {
   if (e.records == 0) {
     e.first = o.start;
     e.last = o.end;
@@ -144,15 +143,8 @@ void add_evidence(packet_evidence& e, const observation& o, const std::string& e
     e.flags |= o.flags;
     e.flags_known = true;
   }
-  if (e.lines.size() < max_lines_kept) {
-    evidence_line l;
-    l.file = o.file;
-    l.line = o.line;
-    l.eni = eni;
-    l.direction = o.direction;
-    l.action = o.action;
-    if (o.flags_known) l.tcp_flags = o.flags;
-    e.lines.push_back(std::move(l));
+  if (e.line_count < evidence_acc::max_lines) {
+    e.lines[e.line_count++] = line_ref{o.line, o.file, eni, o.direction, o.action, o.flags, o.flags_known};
   }
 }
 
@@ -221,7 +213,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     const int way = o.from_a ? 0 : 1;
     const int act = o.action == action_t::reject ? 1 : 0;
-    add_evidence(vit->ev[way][act], o, e.name);
+    add_evidence(vit->ev[way][act], o, eni);
     if (o.direction != direction_t::none) vit->dir_of[way] = o.direction;
     if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {
       if (o.action == action_t::reject || vit->reason == reject_reason_t::absent) vit->reason = o.reason;
@@ -229,6 +221,39 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
   }
 }
 
-std::vector<connection> correlator::finish() { return detail::build_connections(*state_); }
+void correlator::finish(const std::function<void(connection&&)>& emit) { detail::build_connections(*state_, emit); }
+
+std::vector<connection> correlator::finish() {
+  std::vector<connection> out;
+  finish([&](connection&& c) { out.push_back(std::move(c)); });
+  return out;
+}
+
+namespace detail {
+
+packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
+  packet_evidence p;
+  p.records = e.records;
+  p.packets = e.packets;
+  p.bytes = e.bytes;
+  p.flags = e.flags;
+  p.flags_known = e.flags_known;
+  p.first = e.first;
+  p.last = e.last;
+  for (std::size_t i = 0; i < e.line_count; ++i) {
+    const line_ref& r = e.lines[i];
+    evidence_line l;
+    l.file = r.file;
+    l.line = r.line;
+    l.eni = st.strings[r.eni];
+    l.direction = r.direction;
+    l.action = r.action;
+    if (r.flags_known) l.tcp_flags = r.flags;
+    p.lines.push_back(std::move(l));
+  }
+  return p;
+}
+
+}  // namespace detail
 
 }  // namespace flowsleuth

@@ -120,6 +120,12 @@ std::string trim(std::string s) {
   return s;
 }
 
+}  // namespace
+
+using flow_key = std::tuple<ip_address, ip_address, std::uint8_t, int>;
+
+namespace {
+
 std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
   std::sort(ports.begin(), ports.end());
   ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
@@ -136,96 +142,110 @@ std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
 
 }  // namespace
 
-diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rules, const diagnose_filters& filters) {
-  diagnosis out;
-  std::vector<connection_finding> findings;
-  findings.reserve(connections.size());  // connection_finding is large: never reallocate
-  for (auto& c : connections) {
-    if (!passes(c, filters)) continue;
-    connection_finding f;
-    const rule* r = rules.best(c.facts);
-    if (r) {
-      f.outcome = r->outcome;
-      f.blocking = r->blocking;
-      f.rule_id = r->id;
-      auto look = [&](std::string_view n) { return lookup(c, f, n); };
-      f.explanation = trim(expand_template(r->explain, c.facts, look));
-      f.remediation = trim(expand_template(r->fix, c.facts, look));
-    } else {
-      f.outcome = verdict::inconclusive;
-      std::string facts;
-      for (const auto& [name, value] : c.facts.entries()) facts += fmt::format(" {}={}", name, value);
-      f.explanation = "no rule of the pack matches this evidence:" + facts;
-    }
-    f.conn = std::move(c);
-    findings.push_back(std::move(f));
-  }
+struct diagnosis_builder::flow_acc {
+  flow_finding fl;
+  int worst_rank = 99;
+  std::vector<std::uint16_t> failed, working;
+};
 
-  // Flows: (client ip, server ip, protocol, server port).
-  using flow_key = std::tuple<ip_address, ip_address, std::uint8_t, int>;
-  std::map<flow_key, std::size_t> index;
-  std::vector<std::vector<const connection_finding*>> members;
-  for (const auto& f : findings) {
-    const auto& c = f.conn;
-    const flow_key key{c.client.ip, c.server.ip, c.protocol, c.server.port ? int{*c.server.port} : -1};
-    auto [it, fresh] = index.try_emplace(key, members.size());
-    if (fresh) members.emplace_back();
-    members[it->second].push_back(&f);
+diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok)
+    : rules_(rules), filters_(std::move(filters)), keep_ok_(keep_ok) {}
+
+diagnosis_builder::~diagnosis_builder() = default;
+
+void diagnosis_builder::add(connection c) {
+  if (!passes(c, filters_)) return;
+  connection_finding f;
+  const rule* r = rules_.best(c.facts);
+  if (r) {
+    f.outcome = r->outcome;
+    f.blocking = r->blocking;
+    f.rule_id = r->id;
+    auto look = [&](std::string_view n) { return lookup(c, f, n); };
+    f.explanation = trim(expand_template(r->explain, c.facts, look));
+    f.remediation = trim(expand_template(r->fix, c.facts, look));
+  } else {
+    f.outcome = verdict::inconclusive;
+    std::string facts;
+    for (const auto& [name, value] : c.facts.entries()) facts += fmt::format(" {}={}", name, value);
+    f.explanation = "no rule of the pack matches this evidence:" + facts;
   }
-  for (const auto& group : members) {
-    flow_finding fl;
-    const connection_finding* worst = group.front();
-    for (const auto* f : group) {
-      if (severity_rank(f->outcome) < severity_rank(worst->outcome)) worst = f;
-    }
-    const connection& wc = worst->conn;
-    fl.protocol = wc.protocol;
-    fl.client = wc.client;
+  ++connection_counts_[f.outcome];
+
+  // Flows: (client ip, server ip, protocol, server port). A flow keeps the first of its most severe
+  // connections' verdict, and counters for the rest: connections themselves are not kept for it.
+  const flow_key key{c.client.ip, c.server.ip, c.protocol, c.server.port ? int{*c.server.port} : -1};
+  auto [it, fresh] = index_.try_emplace(key, flows_.size());
+  if (fresh) {
+    flows_.emplace_back(std::make_unique<flow_acc>());
+    auto& fl = flows_.back()->fl;
+    fl.protocol = c.protocol;
+    fl.client = c.client;
     fl.client.port.reset();
-    fl.server = wc.server;
-    fl.outcome = worst->outcome;
-    fl.blocking = worst->blocking;
-    fl.rule_id = worst->rule_id;
-    fl.decided_by = wc.decided_by;
-    fl.explanation = worst->explanation;
-    fl.remediation = worst->remediation;
-    fl.facts = wc.facts;
+    fl.server = c.server;
+    fl.first = INT64_MAX;
+    fl.last = INT64_MIN;
+  }
+  flow_acc& acc = *flows_[it->second];
+  flow_finding& fl = acc.fl;
+  const int rank = severity_rank(f.outcome);
+  if (rank < acc.worst_rank) {
+    acc.worst_rank = rank;
+    fl.outcome = f.outcome;
+    fl.blocking = f.blocking;
+    fl.rule_id = f.rule_id;
+    fl.decided_by = c.decided_by;
+    fl.explanation = f.explanation;
+    fl.remediation = f.remediation;
+    fl.facts = c.facts;
+    fl.blocking_eni.clear();
+    fl.blocking_subnet.clear();
     if (fl.blocking) {
-      const auto& p = enforcing_point(wc, *fl.blocking);
+      const auto& p = enforcing_point(c, *fl.blocking);
       fl.blocking_eni = p.eni;
       fl.blocking_subnet = p.subnet;
     }
-    fl.first = INT64_MAX;
-    fl.last = INT64_MIN;
-    std::vector<std::uint16_t> failed, working;
-    for (const auto* f : group) {
-      const auto& c = f->conn;
-      ++fl.by_verdict[f->outcome];
-      ++fl.connections;
-      fl.first = std::min(fl.first, c.first);
-      fl.last = std::max(fl.last, c.last);
-      if (c.first_reject && f->outcome != verdict::late_packets) {
-        fl.first_reject = std::min(fl.first_reject.value_or(INT64_MAX), *c.first_reject);
-      }
-      if (c.client.port) (f->outcome == verdict::ok || f->outcome == verdict::late_packets ? working : failed).push_back(*c.client.port);
-      if (f->outcome == worst->outcome && fl.evidence.size() < 8) {
-        for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
-          for (const auto* e : {&p->rejected, &p->accepted}) {
-            for (const auto& l : e->lines) {
-              if (fl.evidence.size() < 8) fl.evidence.push_back(l);
-            }
-          }
+    fl.evidence.clear();
+  }
+  ++fl.by_verdict[f.outcome];
+  ++fl.connections;
+  fl.first = std::min(fl.first, c.first);
+  fl.last = std::max(fl.last, c.last);
+  if (c.first_reject && f.outcome != verdict::late_packets) {
+    fl.first_reject = std::min(fl.first_reject.value_or(INT64_MAX), *c.first_reject);
+  }
+  if (c.client.port) {
+    (f.outcome == verdict::ok || f.outcome == verdict::late_packets ? acc.working : acc.failed).push_back(*c.client.port);
+  }
+  if (rank == acc.worst_rank) {
+    for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
+      for (const auto* e : {&p->rejected, &p->accepted}) {
+        for (const auto& l : e->lines) {
+          if (fl.evidence.size() < 8) fl.evidence.push_back(l);
         }
       }
     }
-    fl.failed_client_ports = ranges_of(failed);
-    fl.working_client_ports = ranges_of(working);
-    out.flows.push_back(std::move(fl));
   }
+  if (keep_ok_ || f.outcome != verdict::ok) {
+    f.conn = std::move(c);
+    connections_.push_back(std::move(f));
+  }
+}
+
+diagnosis diagnosis_builder::finish() {
+  diagnosis out;
+  const diagnose_filters& filters = filters_;
+  for (auto& acc : flows_) {
+    acc->fl.failed_client_ports = ranges_of(std::move(acc->failed));
+    acc->fl.working_client_ports = ranges_of(std::move(acc->working));
+    out.flows.push_back(std::move(acc->fl));
+  }
+  flows_.clear();
   std::stable_sort(out.flows.begin(), out.flows.end(), [](const flow_finding& a, const flow_finding& b) {
     if (severity_rank(a.outcome) != severity_rank(b.outcome)) return severity_rank(a.outcome) < severity_rank(b.outcome);
     return a.connections > b.connections;
   });
+  std::vector<connection_finding>& findings = connections_;
   // Order by severity through indexes: a connection_finding is large, and sorting it in place moved
   // gigabytes on big inputs.
   std::vector<std::size_t> by_severity(findings.size());
@@ -272,10 +292,17 @@ diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rule
   std::sort(out.groups.begin(), out.groups.end(),
             [](const flow_group& a, const flow_group& b) { return a.first_flow < b.first_flow; });
   for (const auto& f : out.flows) ++out.flow_counts[f.outcome];
-  for (const auto& f : findings) ++out.connection_counts[f.outcome];
+  out.connection_counts = connection_counts_;
   out.connections.reserve(findings.size());
   for (auto i : by_severity) out.connections.push_back(std::move(findings[i]));
+  findings.clear();
   return out;
+}
+
+diagnosis diagnose(std::vector<connection> connections, const rule_matcher& rules, const diagnose_filters& filters) {
+  diagnosis_builder b(rules, filters, true);
+  for (auto& c : connections) b.add(std::move(c));
+  return b.finish();
 }
 
 }  // namespace flowsleuth
