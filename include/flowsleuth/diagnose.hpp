@@ -56,11 +56,26 @@ struct flow_group {
   std::uint64_t connections = 0;
 };
 
+/// A known-benign flow to leave out of reports (a suppression file entry). Unset fields match anything.
+struct suppression {
+  std::optional<std::pair<ip_address, int>> client, server;
+  std::optional<std::uint16_t> port;
+  std::optional<std::uint8_t> protocol;
+  std::optional<verdict> outcome;
+  std::string reason;  ///< required: why it is benign (shown in the count of suppressed flows)
+  std::string where;   ///< file:line of the entry
+};
+
+/// Reads a suppression file: a YAML list of {client, server, port, protocol, verdict, reason}.
+/// Problems are reported as "file:line:column: message" in `errors`.
+std::vector<suppression> load_suppressions(const std::string& path, std::vector<std::string>& errors);
+
 struct diagnose_filters {
   std::vector<std::pair<ip_address, int>> client, server;  ///< CIDRs (any of)
   std::optional<std::uint16_t> port;
   std::optional<std::uint8_t> protocol;
   std::vector<std::string> enis;
+  std::vector<suppression> suppressions;
 };
 
 struct diagnosis {
@@ -68,6 +83,7 @@ struct diagnosis {
   std::vector<connection_finding> connections;  ///< same order, per 5-tuple
   std::vector<flow_group> groups;               ///< groups of at least min_group_size public-source flows
   std::map<verdict, std::uint64_t> flow_counts, connection_counts;
+  std::uint64_t suppressed_flows = 0;  ///< flows a suppression entry left out (not in flow_counts)
 };
 
 /// Parses "10.0.0.0/16", "10.0.1.5" (a /32), "2001:db8::/32".

@@ -13,7 +13,7 @@ int run_diagnose(int argc, char** argv) {
   reading_options o;
   std::string output = "text", fail_on, traffic_type;
   std::vector<std::string> clients, servers, enis, rule_dirs;
-  std::string protocol;
+  std::string protocol, suppress_file;
   int port = -1;
   bool all = false, explain = false;
   po::options_description desc("diagnose options");
@@ -31,7 +31,9 @@ int run_diagnose(int argc, char** argv) {
        "exit with code 1 when a flow is blocked (blocked), or anything but ok/late-packets/not-captured (suspicious)")
       ("traffic-type", po::value(&traffic_type)->value_name("ALL|ACCEPT|REJECT"),
        "what the flow logs capture, when known: ALL lets verdicts that rest on a missing record be certain")
-      ("rules", po::value(&rule_dirs)->value_name("DIR"), "add or override rules from DIR (repeatable)");
+      ("rules", po::value(&rule_dirs)->value_name("DIR"), "add or override rules from DIR (repeatable)")
+      ("suppress", po::value(&suppress_file)->value_name("FILE"),
+       "leave out known-benign flows listed in FILE (YAML: - {client, server, port, protocol, verdict, reason})");
   add_reading_options(desc, o);
   po::variables_map vm;
   const std::string usage =
@@ -86,6 +88,15 @@ int run_diagnose(int argc, char** argv) {
     }
   }
   filters.enis = enis;
+  if (!suppress_file.empty()) {
+    std::vector<std::string> errors;
+    filters.suppressions = load_suppressions(suppress_file, errors);
+    if (!errors.empty()) {
+      std::string all_errors;
+      for (const auto& e : errors) all_errors += "\n  " + e;
+      throw usage_error("--suppress: the file has problems:" + all_errors);
+    }
+  }
 
   std::vector<std::string> dirs{default_rules_dir(argv[0])};
   dirs.insert(dirs.end(), rule_dirs.begin(), rule_dirs.end());

@@ -114,6 +114,14 @@ std::string_view not_captured_service(const ip_address& ip) {
   return "an address AWS does not log";
 }
 
+bool suppressed(const flow_finding& f, const std::vector<suppression>& list) {
+  return std::any_of(list.begin(), list.end(), [&](const suppression& s) {
+    return (!s.client || cidr_contains(*s.client, f.client.ip)) && (!s.server || cidr_contains(*s.server, f.server.ip)) &&
+           (!s.port || f.server.port == s.port) && (!s.protocol || f.protocol == *s.protocol) &&
+           (!s.outcome || f.outcome == *s.outcome);
+  });
+}
+
 // Folded YAML blocks end with a newline.
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -236,6 +244,10 @@ diagnosis diagnosis_builder::finish() {
   diagnosis out;
   const diagnose_filters& filters = filters_;
   for (auto& acc : flows_) {
+    if (suppressed(acc->fl, filters.suppressions)) {
+      ++out.suppressed_flows;
+      continue;
+    }
     acc->fl.failed_client_ports = ranges_of(std::move(acc->failed));
     acc->fl.working_client_ports = ranges_of(std::move(acc->working));
     out.flows.push_back(std::move(acc->fl));

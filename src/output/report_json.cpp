@@ -285,6 +285,7 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
   write_counts(w, d.flow_counts);
   w.key("connections");
   write_counts(w, d.connection_counts);
+  w.key("suppressed_flows").value(d.suppressed_flows);  // extension
   w.end_object();
   w.end_object();
   out.push_back('\n');

@@ -161,6 +161,7 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
   for (const auto& [v, n] : d.flow_counts) c += fmt::format("{}{} {}", c.empty() ? "" : " · ", n, to_string(v));
   out += fmt::format("flows {}", c.empty() ? "none" : c);
   if (healthy) out += fmt::format("  ({} healthy flow{} not listed; --all lists them)", healthy, healthy == 1 ? "" : "s");
+  if (d.suppressed_flows) out += fmt::format("  · {} suppressed", d.suppressed_flows);
   out += "\n";
   return out;
 }
