@@ -117,6 +117,22 @@ void write_opt_time(json_writer& w, const std::optional<std::int64_t>& t) {
   }
 }
 
+// verdict, blocking, rule_id, decided_by, first_reject: the same keys for flows and connections.
+void write_verdict(json_writer& w, verdict v, const std::optional<rule_blocking>& blocking, const std::string& eni,
+                   const std::string& subnet, const std::string& rule_id, const std::vector<std::string>& decided_by,
+                   const std::optional<std::int64_t>& first_reject) {
+  w.key("verdict").value(to_string(v));
+  w.key("blocking");
+  write_blocking(w, blocking, eni, subnet);
+  w.key("rule_id");
+  opt_string(w, rule_id);
+  w.key("decided_by").begin_array();
+  for (const auto& s : decided_by) w.value(s);
+  w.end_array();
+  w.key("first_reject");
+  write_opt_time(w, first_reject);
+}
+
 void write_ports(json_writer& w, const std::vector<port_range>& ranges) {
   w.begin_array();
   for (const auto& r : ranges) w.begin_array().value(unsigned{r.low}).value(unsigned{r.high}).end_array();
@@ -167,16 +183,8 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     write_endpoint(w, f.client, false);
     w.key("server");
     write_endpoint(w, f.server, true);
-    w.key("verdict").value(to_string(f.outcome));
-    w.key("blocking");
-    write_blocking(w, f.blocking, f.blocking_eni, f.blocking_subnet);
-    w.key("rule_id");
-    opt_string(w, f.rule_id);
-    w.key("decided_by").begin_array();
-    for (const auto& s : f.decided_by) w.value(s);
-    w.end_array();
-    w.key("first_reject");
-    write_opt_time(w, f.first_reject);
+    write_verdict(w, f.outcome, f.blocking, f.blocking_eni, f.blocking_subnet, f.rule_id, f.decided_by,
+                  f.first_reject);
     w.key("time_range");
     if (f.connections == 0) {
       w.null();
@@ -209,7 +217,6 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     write_endpoint(w, c.client, true);
     w.key("server");
     write_endpoint(w, c.server, true);
-    w.key("verdict").value(to_string(f.outcome));
     std::string eni, subnet;
     if (f.blocking) {
       const bool at_server = f.blocking->at ? *f.blocking->at == endpoint_role::server : true;
@@ -218,15 +225,7 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
       eni = p.eni;
       subnet = p.subnet;
     }
-    w.key("blocking");
-    write_blocking(w, f.blocking, eni, subnet);
-    w.key("rule_id");
-    opt_string(w, f.rule_id);
-    w.key("decided_by").begin_array();
-    for (const auto& s : c.decided_by) w.value(s);
-    w.end_array();
-    w.key("first_reject");
-    write_opt_time(w, c.first_reject);
+    write_verdict(w, f.outcome, f.blocking, eni, subnet, f.rule_id, c.decided_by, c.first_reject);
     w.key("time_range");
     write_time_range(w, c.first, c.last);
     w.key("explanation").value(f.explanation);
