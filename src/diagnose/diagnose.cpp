@@ -226,9 +226,10 @@ void diagnosis_builder::add(connection c) {
     (f.outcome == verdict::ok || f.outcome == verdict::late_packets ? acc.working : acc.failed).push_back(*c.client.port);
   }
   if (rank == acc.worst_rank) {
-    for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
-      for (const auto* e : {&p->rejected, &p->accepted}) {
-        for (const auto& l : e->lines) {
+    // REJECT records first: they are what proves a block; then the accepted ones around them.
+    for (const bool rejected : {true, false}) {
+      for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
+        for (const auto& l : (rejected ? p->rejected : p->accepted).lines) {
           if (fl.evidence.size() < 8) fl.evidence.push_back(l);
         }
       }

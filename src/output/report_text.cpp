@@ -21,13 +21,20 @@ std::string layer_words(const rule_blocking& b) {
   return "unknown";
 }
 
+// Sparse client ports read best as their span and count ("61162-65403, 29 ports"); a few ranges are
+// listed as they are.
 std::string ranges_text(const std::vector<port_range>& r) {
+  if (r.empty()) return "";
+  if (r.size() > 3) {
+    std::size_t ports = 0;
+    for (const auto& x : r) ports += static_cast<std::size_t>(x.high - x.low) + 1;
+    return fmt::format("{}-{} ({} ports)", r.front().low, r.back().high, ports);
+  }
   std::string out;
-  for (std::size_t i = 0; i < r.size() && i < 6; ++i) {
+  for (std::size_t i = 0; i < r.size(); ++i) {
     if (i) out += ", ";
     out += r[i].low == r[i].high ? fmt::format("{}", r[i].low) : fmt::format("{}-{}", r[i].low, r[i].high);
   }
-  if (r.size() > 6) out += fmt::format(" (+{} more)", r.size() - 6);
   return out;
 }
 
