@@ -269,6 +269,21 @@ void json_reader::read_object(dom::element obj, int nesting, bool in_array) {
     read_payload(obj, nesting);
     return;
   }
+  // `aws kinesis get-records` output ({"Records":[{"Data":…}]}) and a Firehose transformation event
+  // ({"records":[{"data":…}]}): each record's data is a subscription payload, base64 of gzip.
+  for (const char* key : {"Records", "records"}) {
+    dom::array records;
+    if (obj[key].get_array().get(records) != simdjson::SUCCESS) continue;
+    for (dom::element r : records) {
+      std::string_view data;
+      if (r["Data"].get_string().get(data) != simdjson::SUCCESS && r["data"].get_string().get(data) != simdjson::SUCCESS) {
+        error(document_line(), key, "record has no string 'Data'");
+        continue;
+      }
+      read_envelope(data, key, nesting);
+    }
+    return;
+  }
   if (obj["events"].error() == simdjson::SUCCESS) {
     read_events(obj, nesting);
     return;
@@ -283,7 +298,7 @@ void json_reader::read_object(dom::element obj, int nesting, bool in_array) {
   }
   document_error(
       "not a CloudWatch Logs export or subscription payload: object has none of "
-      "'events', 'logEvents', 'awslogs', 'message'");
+      "'events', 'logEvents', 'awslogs', 'Records', 'message'");
 }
 
 void json_reader::read_events(dom::element obj, int nesting) {

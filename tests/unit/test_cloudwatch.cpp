@@ -260,6 +260,20 @@ TEST_CASE("Lambda event and base64-gzip blobs") {
     CHECK(r.shape == "cloudwatch-subscription");
     check_two_records(r);
   }
+  SUBCASE("aws kinesis get-records output and a Firehose transformation event") {
+    const std::string kinesis = R"({"Records":[{"SequenceNumber":"1","Data":")" + std::string(k_payload_gzip_b64) +
+                                R"(","PartitionKey":"p"}],"NextShardIterator":"x"})";
+    const cw_messages r = read_cloudwatch_json(kinesis);
+    CHECK(r.errors.empty());
+    check_two_records(r);
+    const std::string firehose = R"({"records":[{"recordId":"1","data":")" + std::string(k_payload_gzip_b64) + R"("}]})";
+    const cw_messages f = read_cloudwatch_json(firehose);
+    CHECK(f.errors.empty());
+    check_two_records(f);
+    const cw_messages bad = read_cloudwatch_json(R"({"Records":[{"SequenceNumber":"1"}]})");
+    REQUIRE(bad.errors.size() == 1);
+    CHECK(bad.errors[0].field == "Records");
+  }
   SUBCASE("bare base64 file, wrapped at 76 columns") {
     std::string wrapped;
     for (std::size_t i = 0; i < k_payload_gzip_b64.size(); i += 76) {
