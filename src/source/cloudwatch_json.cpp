@@ -274,6 +274,11 @@ void json_reader::read_object(dom::element obj, int nesting, bool in_array) {
   for (const char* key : {"Records", "records"}) {
     dom::array records;
     if (obj[key].get_array().get(records) != simdjson::SUCCESS) continue;
+    // CloudTrail files also hold a "Records" array: only records that carry data are this shape.
+    const bool carries_data = std::any_of(records.begin(), records.end(), [](dom::element r) {
+      return r["Data"].error() == simdjson::SUCCESS || r["data"].error() == simdjson::SUCCESS;
+    });
+    if (!carries_data) continue;
     for (dom::element r : records) {
       std::string_view data;
       if (r["Data"].get_string().get(data) != simdjson::SUCCESS && r["data"].get_string().get(data) != simdjson::SUCCESS) {

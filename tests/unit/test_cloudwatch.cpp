@@ -270,9 +270,9 @@ TEST_CASE("Lambda event and base64-gzip blobs") {
     const cw_messages f = read_cloudwatch_json(firehose);
     CHECK(f.errors.empty());
     check_two_records(f);
-    const cw_messages bad = read_cloudwatch_json(R"({"Records":[{"SequenceNumber":"1"}]})");
-    REQUIRE(bad.errors.size() == 1);
-    CHECK(bad.errors[0].field == "Records");
+    const cw_messages bad = read_cloudwatch_json(R"({"Records":[{"Data":"H4sI"},{"SequenceNumber":"1"}]})");
+    REQUIRE(bad.errors.size() == 2);  // the first is not gzip, the second carries no Data
+    CHECK(bad.errors[1].field == "Records");
   }
   SUBCASE("bare base64 file, wrapped at 76 columns") {
     std::string wrapped;
