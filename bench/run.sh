@@ -183,8 +183,15 @@ row v5 "inspect --threads 2" v5 "$v5_bytes" "$v5_records" capture \
 [[ -z $failed ]] && check_inspect "$v5_records" "inspect v5"
 
 warm "$diag"
-row diagnose "diagnose --threads 2" "v5-sm" "$(stat -c %s "$diag")" "$diag_records" /dev/null \
+row diagnose "diagnose --threads 2" "v5-sm" "$(stat -c %s "$diag")" "$diag_records" capture \
   "$bin" diagnose --quiet --output json --threads 2 "$diag"
+if [[ -z $failed ]]; then
+  # Connections per second: the report's summary counts every connection it judged.
+  diag_conns=$(python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["summary"]["connections"].values()))' \
+    < "$tmp/out" 2>/dev/null || echo 0)
+  emit "$(awk -v c="$diag_conns" -v s="${seconds[diagnose]}" \
+    'BEGIN { printf "%-22s %-6s %d connections, %.0f connections/s\n", "  diagnose", "", c, c / s }')"
+fi
 
 # A ratio of two rows' times against a target: a/b, so "slower than" ratios put flowsleuth first
 # and the speed-up puts the 1-thread row first.
