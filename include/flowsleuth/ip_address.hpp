@@ -20,6 +20,8 @@ class ip_address {
   /// Strict parse: dotted-quad IPv4 (no leading zeros beyond "0") or RFC 4291 IPv6 text
   /// (with `::` and an embedded dotted-quad tail). Returns nullopt on anything else.
   static std::optional<ip_address> parse(std::string_view text) noexcept;
+  /// The same, writing into `out` (the parser's hot path: no optional to copy). False leaves `out` unspecified.
+  static bool parse_into(std::string_view text, ip_address& out) noexcept;
 
   family fam() const noexcept { return fam_; }
   bool is_v4() const noexcept { return fam_ == family::v4; }

@@ -181,16 +181,11 @@ bool line_parser::parse(std::string_view line, flow_record& rec, line_error& err
         break;
       }
       case field_kind::address: {
-        const auto a = ip_address::parse(tok);
-        ok = a.has_value();
-        if (!ok) break;
-        switch (id) {
-          case field_id::srcaddr: rec.srcaddr = *a; break;
-          case field_id::dstaddr: rec.dstaddr = *a; break;
-          case field_id::pkt_srcaddr: rec.pkt_srcaddr = *a; break;
-          case field_id::pkt_dstaddr: rec.pkt_dstaddr = *a; break;
-          default: break;
-        }
+        ip_address* dst = id == field_id::srcaddr       ? &rec.srcaddr
+                          : id == field_id::dstaddr     ? &rec.dstaddr
+                          : id == field_id::pkt_srcaddr ? &rec.pkt_srcaddr
+                                                        : &rec.pkt_dstaddr;
+        ok = ip_address::parse_into(tok, *dst);
         break;
       }
       case field_kind::action:

@@ -36,6 +36,32 @@ bool parse_dotted_quad(std::string_view s, std::uint8_t* out) noexcept {
   return i == s.size();
 }
 
+// The common case in one pass with few branches: 7 to 15 characters, four decimal octets, no
+// leading zeros. Anything else falls back to the general parsers (which reject it or read IPv6).
+bool parse_v4_fast(std::string_view s, std::uint8_t* out) noexcept {
+  const std::size_t n = s.size();
+  if (n < 7 || n > 15) return false;
+  unsigned part = 0, value = 0, digits = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned c = static_cast<unsigned char>(s[i]);
+    if (c == '.') {
+      if (digits == 0 || part == 3) return false;
+      out[part++] = static_cast<std::uint8_t>(value);
+      value = 0;
+      digits = 0;
+      continue;
+    }
+    const unsigned d = c - '0';
+    if (d > 9 || (digits == 1 && value == 0)) return false;
+    value = value * 10 + d;
+    if (++digits > 3 || value > 255) return false;
+  }
+  if (part != 3 || digits == 0) return false;
+  out[3] = static_cast<std::uint8_t>(value);
+  std::memset(out + 4, 0, 12);
+  return true;
+}
+
 bool parse_v6(std::string_view s, std::uint8_t* out) noexcept {
   std::uint16_t groups[8] = {};
   int count = 0;
@@ -118,6 +144,16 @@ ip_address ip_address::v4(std::uint32_t host_order) noexcept {
 std::uint32_t ip_address::v4_value() const noexcept {
   return std::uint32_t{bytes_[0]} << 24 | std::uint32_t{bytes_[1]} << 16 | std::uint32_t{bytes_[2]} << 8 |
          bytes_[3];
+}
+
+bool ip_address::parse_into(std::string_view text, ip_address& a) noexcept {
+  if (parse_v4_fast(text, a.bytes_.data())) {
+    a.fam_ = family::v4;
+    return true;
+  }
+  if (text.find(':') == std::string_view::npos || !parse_v6(text, a.bytes_.data())) return false;
+  a.fam_ = family::v6;
+  return true;
 }
 
 std::optional<ip_address> ip_address::parse(std::string_view text) noexcept {

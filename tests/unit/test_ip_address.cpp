@@ -45,3 +45,27 @@ TEST_CASE("IPv4 and IPv6 addresses never compare equal") {
   CHECK(*ip_address::parse("0.0.0.1") != *ip_address::parse("::1"));
   CHECK(*ip_address::parse("10.0.0.1") == ip_address::v4(0x0a000001u));
 }
+
+TEST_CASE("parse_into (the parser's fast path) agrees with parse on random text") {
+  std::uint64_t state = 88172645463325252ULL;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  const std::string alphabet = "0123456789.:abf";
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    const std::size_t len = next() % 18;
+    for (std::size_t k = 0; k < len; ++k) s.push_back(alphabet[next() % alphabet.size()]);
+    if (i % 4 == 0) s = std::to_string(next() % 300) + "." + std::to_string(next() % 300) + "." +
+                        std::to_string(next() % 300) + "." + std::to_string(next() % 300);
+    const auto slow = ip_address::parse(s);
+    ip_address fast;
+    const bool ok = ip_address::parse_into(s, fast);
+    CAPTURE(s);
+    REQUIRE(ok == slow.has_value());
+    if (ok) CHECK(fast == *slow);
+  }
+}
