@@ -34,8 +34,9 @@ class line_parser {
  private:
   struct column_plan {
     field_kind kind;
-    std::uint8_t field;  // index into flow_record::text, or 0xff for an extra column
-    std::uint8_t extra;  // index into extras when field == 0xff
+    std::uint8_t field;   // index into flow_record::text, or 0xff for an extra column
+    std::uint8_t extra;   // index into extras when field == 0xff
+    std::uint16_t slot;   // byte offset of the typed member in flow_record (numbers, addresses)
   };
   const layout* layout_;
   std::vector<column_plan> plan_;

@@ -77,13 +77,54 @@ std::string_view to_string(direction_t d) noexcept {
   return "-";
 }
 
+namespace {
+
+// Where a field's typed value lives in a flow_record, as a byte offset: one store per column instead
+// of a second switch on the field in the hot loop.
+std::uint16_t slot_of(field_id f) noexcept {
+  static const flow_record probe{};
+  const auto* base = reinterpret_cast<const char*>(&probe);
+  auto at = [&](const auto& member) {
+    return static_cast<std::uint16_t>(reinterpret_cast<const char*>(&member) - base);
+  };
+  switch (f) {
+    case field_id::version: return at(probe.version);
+    case field_id::protocol: return at(probe.protocol);
+    case field_id::tcp_flags: return at(probe.tcp_flags);
+    case field_id::traffic_path: return at(probe.traffic_path);
+    case field_id::encryption_status: return at(probe.encryption_status);
+    case field_id::srcport: return at(probe.srcport);
+    case field_id::dstport: return at(probe.dstport);
+    case field_id::packets: return at(probe.packets);
+    case field_id::bytes: return at(probe.bytes);
+    case field_id::packets_lost_no_route: return at(probe.packets_lost[0]);
+    case field_id::packets_lost_blackhole: return at(probe.packets_lost[1]);
+    case field_id::packets_lost_mtu_exceeded: return at(probe.packets_lost[2]);
+    case field_id::packets_lost_ttl_expired: return at(probe.packets_lost[3]);
+    case field_id::start: return at(probe.start);
+    case field_id::end: return at(probe.end);
+    case field_id::srcaddr: return at(probe.srcaddr);
+    case field_id::dstaddr: return at(probe.dstaddr);
+    case field_id::pkt_srcaddr: return at(probe.pkt_srcaddr);
+    case field_id::pkt_dstaddr: return at(probe.pkt_dstaddr);
+    default: return 0;
+  }
+}
+
+template <class T>
+T& member_at(flow_record& rec, std::uint16_t slot) noexcept {
+  return *reinterpret_cast<T*>(reinterpret_cast<char*>(&rec) + slot);
+}
+
+}  // namespace
+
 line_parser::line_parser(const layout& l) : layout_(&l) {
   std::uint8_t extra = 0;
   for (const auto& c : l.columns()) {
     if (c.field) {
-      plan_.push_back({info(*c.field).kind, static_cast<std::uint8_t>(*c.field), 0});
+      plan_.push_back({info(*c.field).kind, static_cast<std::uint8_t>(*c.field), 0, slot_of(*c.field)});
     } else {
-      plan_.push_back({field_kind::text, 0xff, extra++});
+      plan_.push_back({field_kind::text, 0xff, extra++, 0});
     }
   }
   tokens_.resize(plan_.size());
@@ -139,55 +180,21 @@ bool line_parser::parse(std::string_view line, flow_record& rec, line_error& err
     bool ok = true;
     switch (c.kind) {
       case field_kind::text: break;
-      case field_kind::small_uint: {
-        std::uint8_t v = 0;
-        ok = parse_unsigned(tok, 255, v);
-        if (!ok) break;
-        switch (id) {
-          case field_id::version: rec.version = v; break;
-          case field_id::protocol: rec.protocol = v; break;
-          case field_id::tcp_flags: rec.tcp_flags = v; break;
-          case field_id::traffic_path: rec.traffic_path = v; break;
-          case field_id::encryption_status: rec.encryption_status = v; break;
-          default: break;
-        }
+      case field_kind::small_uint:
+        ok = parse_unsigned(tok, 255, member_at<std::uint8_t>(rec, c.slot));
         break;
-      }
-      case field_kind::port: {
-        std::uint16_t v = 0;
-        ok = parse_unsigned(tok, 65535, v);
-        if (ok) (id == field_id::srcport ? rec.srcport : rec.dstport) = v;
+      case field_kind::port:
+        ok = parse_unsigned(tok, 65535, member_at<std::uint16_t>(rec, c.slot));
         break;
-      }
-      case field_kind::count: {
-        std::uint64_t v = 0;
-        ok = parse_unsigned(tok, UINT64_MAX, v);
-        if (!ok) break;
-        switch (id) {
-          case field_id::packets: rec.packets = v; break;
-          case field_id::bytes: rec.bytes = v; break;
-          case field_id::packets_lost_no_route: rec.packets_lost[0] = v; break;
-          case field_id::packets_lost_blackhole: rec.packets_lost[1] = v; break;
-          case field_id::packets_lost_mtu_exceeded: rec.packets_lost[2] = v; break;
-          case field_id::packets_lost_ttl_expired: rec.packets_lost[3] = v; break;
-          default: break;
-        }
+      case field_kind::count:
+        ok = parse_unsigned(tok, UINT64_MAX, member_at<std::uint64_t>(rec, c.slot));
         break;
-      }
-      case field_kind::time: {
-        std::int64_t v = 0;
-        ok = parse_unsigned(tok, static_cast<std::uint64_t>(INT64_MAX), v);
-        if (ok) (id == field_id::start ? rec.start : rec.end) = v;
+      case field_kind::time:
+        ok = parse_unsigned(tok, static_cast<std::uint64_t>(INT64_MAX), member_at<std::int64_t>(rec, c.slot));
         break;
-      }
-      case field_kind::address: {
-        ip_address* dst = id == field_id::srcaddr       ? &rec.srcaddr
-                          : id == field_id::dstaddr     ? &rec.dstaddr
-                          : id == field_id::pkt_srcaddr ? &rec.pkt_srcaddr
-                                                        : &rec.pkt_dstaddr;
-        ok = ip_address::parse_into(tok, *dst);
+      case field_kind::address:
+        ok = ip_address::parse_into(tok, member_at<ip_address>(rec, c.slot));
         break;
-      }
       case field_kind::action:
         if (tok == "ACCEPT") {
           rec.action = action_t::accept;
