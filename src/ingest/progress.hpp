@@ -12,17 +12,9 @@
 
 #include <fmt/format.h>
 
-namespace flowsleuth::detail {
+#include "util/human_size.hpp"
 
-inline std::string human_bytes(double b) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  int u = 0;
-  while (b >= 1000 && u < 4) {
-    b /= 1000;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{:.0f} {}", b, units[u]) : fmt::format("{:.1f} {}", b, units[u]);
-}
+namespace flowsleuth::detail {
 
 class progress_meter {
  public:
@@ -55,10 +47,11 @@ class progress_meter {
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (secs < 1.0) return;  // short runs stay silent
-    const double b = static_cast<double>(bytes_.load());
+    const std::uint64_t bytes_now = bytes_.load();
+    const double b = static_cast<double>(bytes_now);
     const double recs = static_cast<double>(records_.load());
-    std::string line = fmt::format("\r\033[Kreading: {}", human_bytes(b));
-    if (total_ > 0) line += fmt::format(" of {}", human_bytes(static_cast<double>(total_)));
+    std::string line = fmt::format("\r\033[Kreading: {}", human_size(bytes_now));
+    if (total_ > 0) line += fmt::format(" of {}", human_size(total_));
     line += fmt::format(", {:.1f} M records/s", recs / secs / 1e6);
     if (total_ > 0 && b > 0 && b < static_cast<double>(total_)) {
       line += fmt::format(", ETA {:.0f} s", secs * (static_cast<double>(total_) - b) / b);

@@ -1,10 +1,12 @@
 #pragma once
-// ANSI styling that disappears when colour is off, and human-readable sizes.
+// ANSI styling that disappears when colour is off.
 
 #include <fmt/format.h>
 
 #include <string>
 #include <string_view>
+
+#include "util/human_size.hpp"
 
 namespace flowsleuth::detail {
 
@@ -24,16 +26,5 @@ class painter {
   }
   bool on_;
 };
-
-inline std::string human_size(std::uint64_t bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  double b = static_cast<double>(bytes);
-  int u = 0;
-  while (b >= 1000 && u < 4) {
-    b /= 1000;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", b, units[u]);
-}
 
 }  // namespace flowsleuth::detail
