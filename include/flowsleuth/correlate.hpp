@@ -100,5 +100,7 @@ class correlator final : public record_consumer {
 std::string_view address_class(const ip_address& ip) noexcept;
 /// "tcp", "udp", "icmp", "icmpv6", else the IANA number.
 std::string protocol_name(std::uint8_t protocol);
+/// The inverse: a name above or a decimal number 0-255; nullopt for anything else.
+std::optional<std::uint8_t> parse_protocol(std::string_view text) noexcept;
 
 }  // namespace flowsleuth

@@ -73,18 +73,9 @@ int run_diagnose(int argc, char** argv) {
     filters.port = static_cast<std::uint16_t>(port);
   }
   if (!protocol.empty()) {
-    if (protocol == "tcp") filters.protocol = 6;
-    else if (protocol == "udp") filters.protocol = 17;
-    else if (protocol == "icmp") filters.protocol = 1;
-    else if (protocol == "icmpv6") filters.protocol = 58;
-    else {
-      try {
-        const int n = std::stoi(protocol);
-        if (n < 0 || n > 255) throw std::out_of_range("protocol");
-        filters.protocol = static_cast<std::uint8_t>(n);
-      } catch (const std::exception&) {
-        throw usage_error(fmt::format("--protocol '{}': use tcp, udp, icmp, icmpv6 or a number", protocol));
-      }
+    filters.protocol = parse_protocol(protocol);
+    if (!filters.protocol) {
+      throw usage_error(fmt::format("--protocol '{}': use tcp, udp, icmp, icmpv6 or a number", protocol));
     }
   }
   filters.enis = enis;

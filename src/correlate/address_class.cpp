@@ -44,4 +44,19 @@ std::string protocol_name(std::uint8_t protocol) {
   }
 }
 
+std::optional<std::uint8_t> parse_protocol(std::string_view p) noexcept {
+  if (p == "tcp") return 6;
+  if (p == "udp") return 17;
+  if (p == "icmp") return 1;
+  if (p == "icmpv6") return 58;
+  if (p.empty() || p.size() > 3) return std::nullopt;
+  unsigned n = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (n > 255) return std::nullopt;
+  return static_cast<std::uint8_t>(n);
+}
+
 }  // namespace flowsleuth

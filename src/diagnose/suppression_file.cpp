@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "flowsleuth/correlate.hpp"
 #include "flowsleuth/diagnose.hpp"
 
 namespace flowsleuth {
@@ -13,18 +14,6 @@ namespace {
 
 std::string at(const std::string& path, const YAML::Node& n) {
   return fmt::format("{}:{}:{}", path, n.Mark().line + 1, n.Mark().column + 1);
-}
-
-std::optional<std::uint8_t> protocol_number(const std::string& p) {
-  if (p == "tcp") return 6;
-  if (p == "udp") return 17;
-  if (p == "icmp") return 1;
-  if (p == "icmpv6") return 58;
-  if (!p.empty() && p.size() <= 3 && std::all_of(p.begin(), p.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    const int n = std::stoi(p);
-    if (n <= 255) return static_cast<std::uint8_t>(n);
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -72,7 +61,7 @@ std::vector<suppression> load_suppressions(const std::string& path, std::vector<
           s.port = static_cast<std::uint16_t>(std::stoi(text));
         }
       } else if (key == "protocol") {
-        s.protocol = protocol_number(text);
+        s.protocol = parse_protocol(text);
         if (!s.protocol) {
           errors.push_back(at(path, v) + fmt::format(": protocol '{}' is not tcp, udp, icmp, icmpv6 or 0-255", text));
           ok = false;
