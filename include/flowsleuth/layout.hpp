@@ -65,5 +65,8 @@ bool looks_like_header(std::string_view line) noexcept;
 bool looks_like_unknown_header(std::string_view line) noexcept;
 /// Builds the layout a header line declares.
 layout layout_from_header(std::string_view line);
+/// The layout declared by the first non-blank line of `head`, when that line is a header (S3 objects
+/// start with one); nullopt otherwise.
+std::optional<layout> leading_header(std::string_view head);
 
 }  // namespace flowsleuth

@@ -292,17 +292,8 @@ class engine {
   // S3 objects start with a header line: every block of the file starts in its layout, so no
   // block needs re-reading once the first is merged.
   std::uint32_t start_layout_of(std::string_view head) {
-    while (!head.empty()) {
-      const std::size_t nl = head.find('\n');
-      std::string_view line = head.substr(0, nl);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (!is_blank(line)) {
-        return looks_like_header(line) ? registry_.intern(layout_from_header(line)) : initial_layout_;
-      }
-      if (nl == std::string_view::npos) break;
-      head.remove_prefix(nl + 1);
-    }
-    return initial_layout_;
+    const auto header = leading_header(head);
+    return header ? registry_.intern(*header) : initial_layout_;
   }
 
   void produce_messages(std::uint32_t index, std::string_view data, const std::shared_ptr<const void>& owner) {

@@ -24,17 +24,7 @@ std::vector<layout> peek_layouts(const input_list& inputs, const ingest_options&
       head = std::move(text);
     }
     if (looks_like_cloudwatch_json(head) || looks_like_csv_export(head)) continue;
-    std::string_view rest(head);
-    while (!rest.empty()) {
-      const auto nl = rest.find('\n');
-      const std::string_view line = rest.substr(0, nl);
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-        if (looks_like_header(line)) out.push_back(layout_from_header(line));
-        break;
-      }
-      if (nl == std::string_view::npos) break;
-      rest.remove_prefix(nl + 1);
-    }
+    if (auto header = leading_header(head)) out.push_back(std::move(*header));
   }
   return out;
 }

@@ -105,6 +105,20 @@ layout layout_from_header(std::string_view line) {
   return layout(std::move(cols), layout_origin::header);
 }
 
+std::optional<layout> leading_header(std::string_view head) {
+  while (!head.empty()) {
+    const std::size_t nl = head.find('\n');
+    const std::string_view line = head.substr(0, nl);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      if (looks_like_header(line)) return layout_from_header(line);
+      return std::nullopt;
+    }
+    if (nl == std::string_view::npos) break;
+    head.remove_prefix(nl + 1);
+  }
+  return std::nullopt;
+}
+
 std::variant<layout, format_error> parse_format_string(std::string_view text) {
   std::vector<column> cols;
   std::size_t i = 0;

@@ -70,3 +70,11 @@ TEST_CASE("header lines are recognised, in any field order") {
   CHECK(h.header_text() == "account-id action az-id bytes");
   CHECK(h.version() == 4);
 }
+
+TEST_CASE("leading_header reads the first non-blank line only") {
+  REQUIRE(leading_header("\n  \r\nversion srcaddr action\n2 10.0.0.1 ACCEPT\n"));
+  CHECK(leading_header("\nversion srcaddr action\n")->header_text() == "version srcaddr action");
+  CHECK_FALSE(leading_header("2 10.0.0.1 ACCEPT\nversion srcaddr action\n"));
+  CHECK_FALSE(leading_header(""));
+  CHECK_FALSE(leading_header("   \n"));
+}
