@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "flowsleuth/cidr.hpp"
 #include "flowsleuth/correlate.hpp"
 #include "flowsleuth/rule.hpp"
 
@@ -58,7 +59,7 @@ struct flow_group {
 
 /// A known-benign flow to leave out of reports (a suppression file entry). Unset fields match anything.
 struct suppression {
-  std::optional<std::pair<ip_address, int>> client, server;
+  std::optional<cidr> client, server;
   std::optional<std::uint16_t> port;
   std::optional<std::uint8_t> protocol;
   std::optional<verdict> outcome;
@@ -71,7 +72,7 @@ struct suppression {
 std::vector<suppression> load_suppressions(const std::string& path, std::vector<std::string>& errors);
 
 struct diagnose_filters {
-  std::vector<std::pair<ip_address, int>> client, server;  ///< CIDRs (any of)
+  std::vector<cidr> client, server;  ///< CIDRs (any of)
   std::optional<std::uint16_t> port;
   std::optional<std::uint8_t> protocol;
   std::vector<std::string> enis;
@@ -87,8 +88,6 @@ struct diagnosis {
 };
 
 /// Parses "10.0.0.0/16", "10.0.1.5" (a /32), "2001:db8::/32".
-std::optional<std::pair<ip_address, int>> parse_cidr(std::string_view text);
-bool cidr_contains(const std::pair<ip_address, int>& cidr, const ip_address& ip) noexcept;
 
 inline constexpr std::size_t min_group_size = 3;
 

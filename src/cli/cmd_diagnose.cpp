@@ -59,14 +59,14 @@ int run_diagnose(int argc, char** argv) {
   }
   diagnose_filters filters;
   for (const auto& c : clients) {
-    auto cidr = parse_cidr(c);
-    if (!cidr) throw usage_error(fmt::format("--client '{}': not an address or CIDR", c));
-    filters.client.push_back(*cidr);
+    auto range = cidr::parse(c);
+    if (!range) throw usage_error(fmt::format("--client '{}': not an address or CIDR", c));
+    filters.client.push_back(*range);
   }
   for (const auto& c : servers) {
-    auto cidr = parse_cidr(c);
-    if (!cidr) throw usage_error(fmt::format("--server '{}': not an address or CIDR", c));
-    filters.server.push_back(*cidr);
+    auto range = cidr::parse(c);
+    if (!range) throw usage_error(fmt::format("--server '{}': not an address or CIDR", c));
+    filters.server.push_back(*range);
   }
   if (vm.count("port")) {
     if (port < 0 || port > 65535) throw usage_error("--port must be 0-65535");

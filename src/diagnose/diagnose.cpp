@@ -23,42 +23,11 @@ int severity_rank(verdict v) noexcept {
   return 7;
 }
 
-std::optional<std::pair<ip_address, int>> parse_cidr(std::string_view text) {
-  const auto slash = text.find('/');
-  const auto ip = ip_address::parse(text.substr(0, slash));
-  if (!ip) return std::nullopt;
-  const int max = ip->is_v4() ? 32 : 128;
-  int bits = max;
-  if (slash != std::string_view::npos) {
-    const auto digits = text.substr(slash + 1);
-    if (digits.empty() || digits.size() > 3) return std::nullopt;
-    bits = 0;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      bits = bits * 10 + (c - '0');
-    }
-    if (bits > max) return std::nullopt;
-  }
-  return std::pair{*ip, bits};
-}
-
-bool cidr_contains(const std::pair<ip_address, int>& cidr, const ip_address& ip) noexcept {
-  if (cidr.first.fam() != ip.fam()) return false;
-  const auto& a = cidr.first.bytes();
-  const auto& b = ip.bytes();
-  int bits = cidr.second;
-  for (std::size_t i = 0; bits > 0; ++i, bits -= 8) {
-    const auto mask = static_cast<std::uint8_t>(bits >= 8 ? 0xff : 0xff << (8 - bits));
-    if ((a[i] & mask) != (b[i] & mask)) return false;
-  }
-  return true;
-}
-
 namespace {
 
 bool passes(const connection& c, const diagnose_filters& f) {
   auto any = [](const auto& cidrs, const ip_address& ip) {
-    return cidrs.empty() || std::any_of(cidrs.begin(), cidrs.end(), [&](const auto& x) { return cidr_contains(x, ip); });
+    return cidrs.empty() || std::any_of(cidrs.begin(), cidrs.end(), [&](const auto& x) { return x.contains(ip); });
   };
   if (!any(f.client, c.client.ip) || !any(f.server, c.server.ip)) return false;
   if (f.port && c.server.port != f.port) return false;
@@ -116,7 +85,7 @@ std::string_view not_captured_service(const ip_address& ip) {
 
 bool suppressed(const flow_finding& f, const std::vector<suppression>& list) {
   return std::any_of(list.begin(), list.end(), [&](const suppression& s) {
-    return (!s.client || cidr_contains(*s.client, f.client.ip)) && (!s.server || cidr_contains(*s.server, f.server.ip)) &&
+    return (!s.client || s.client->contains(f.client.ip)) && (!s.server || s.server->contains(f.server.ip)) &&
            (!s.port || f.server.port == s.port) && (!s.protocol || f.protocol == *s.protocol) &&
            (!s.outcome || f.outcome == *s.outcome);
   });
@@ -267,24 +236,23 @@ diagnosis diagnosis_builder::finish() {
     return severity_rank(findings[a].outcome) < severity_rank(findings[b].outcome);
   });
   // A question about traffic AWS never logs gets an answer instead of silence (aws-flow-logs.md §5.3).
-  for (const auto& cidr : filters.server) {
-    const bool single = cidr.second == (cidr.first.is_v4() ? 32 : 128);
-    if (!single || address_class(cidr.first) != "not-captured") continue;
+  for (const auto& asked : filters.server) {
+    if (!asked.is_host() || address_class(asked.network) != "not-captured") continue;
     const bool seen = std::any_of(out.flows.begin(), out.flows.end(),
-                                  [&](const flow_finding& f) { return f.server.ip == cidr.first; });
+                                  [&](const flow_finding& f) { return f.server.ip == asked.network; });
     if (seen) continue;
     flow_finding nc;
     nc.outcome = verdict::not_captured;
-    nc.server.ip = cidr.first;
-    if (filters.client.size() == 1 && filters.client[0].second == (filters.client[0].first.is_v4() ? 32 : 128)) {
-      nc.client.ip = filters.client[0].first;
+    nc.server.ip = asked.network;
+    if (filters.client.size() == 1 && filters.client[0].is_host()) {
+      nc.client.ip = filters.client[0].network;
     }
     if (filters.port) nc.server.port = filters.port;
     nc.protocol = filters.protocol.value_or(0);
     nc.explanation = fmt::format(
         "AWS never records traffic to or from {} ({}) in flow logs: the absence of records proves nothing, "
         "and the traffic may well flow. Security groups and network ACLs cannot block it either.",
-        cidr.first.to_string(), not_captured_service(cidr.first));
+        asked.network.to_string(), not_captured_service(asked.network));
     nc.remediation = "Check from the instance itself (curl, dig, chronyc), not from flow logs.";
     out.flows.push_back(std::move(nc));
   }

@@ -44,12 +44,12 @@ std::vector<suppression> load_suppressions(const std::string& path, std::vector<
       const auto& v = kv.second;
       const std::string text = v.IsScalar() ? v.as<std::string>() : "";
       if (key == "client" || key == "server") {
-        auto cidr = parse_cidr(text);
-        if (!cidr) {
+        auto range = cidr::parse(text);
+        if (!range) {
           errors.push_back(at(path, v) + fmt::format(": {} '{}' is not an address or CIDR", key, text));
           ok = false;
         } else {
-          (key == "client" ? s.client : s.server) = cidr;
+          (key == "client" ? s.client : s.server) = range;
         }
       } else if (key == "port") {
         const bool digits = !text.empty() && text.size() <= 5 &&
