@@ -3,6 +3,7 @@
 /// prefix-list entries (`pl-….json`), and flowsleuth's own YAML topology format (docs/topology.md).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flowsleuth/topology.hpp"
@@ -24,6 +25,13 @@ struct config_load_result {
 };
 
 /// Files and directories (recursive; .json, .yaml, .yml). Several accounts and regions may be mixed.
+/// Unreadable paths, syntax errors and unrecognised files become problems; never throws for bad input.
+/// The same object in two files is kept once: the later file wins (prefix lists merge their
+/// describe-managed-prefix-lists metadata with the entries of `pl-….json`).
 config_load_result load_config(const std::vector<std::string>& paths);
+
+/// One file's content, as if read from `name` (its extension chooses YAML or JSON, its stem names
+/// prefix-list entries). For tests and for callers that already hold the bytes.
+config_load_result load_config_text(const std::string& name, std::string_view content);
 
 }  // namespace flowsleuth

@@ -50,6 +50,8 @@ struct network_acl {
   std::vector<nacl_entry> entries;   ///< as read; evaluation orders them
   std::map<std::string, std::string> tags;
   std::string origin;
+  /// False when an entry could not be read (a config_problem names it): a verdict from this ACL is not certain.
+  bool complete = true;
 };
 
 /// One security group rule (an IpPermissions[] element, flattened: one rule per permission, all its sources).
@@ -69,13 +71,20 @@ struct security_group {
   std::vector<sg_rule> ingress, egress;
   std::map<std::string, std::string> tags;
   std::string origin;
+  /// False when a rule or one of its sources could not be read (a config_problem names it).
+  bool complete = true;
 };
 
 struct prefix_list {
   std::string id, name;
-  bool entries_known = false;  ///< false when only describe-*-prefix-lists was given, without entries
+  std::string owner;           ///< OwnerId ("AWS" for AWS-managed lists); empty when not given
+  std::string address_family;  ///< "IPv4" / "IPv6" from describe-managed-prefix-lists; empty when not given
+  /// From describe-prefix-lists: an AWS service's public ranges (S3, DynamoDB) rather than a managed list.
+  bool aws_service = false;
+  bool entries_known = false;  ///< false when only describe-managed-prefix-lists was given, without entries
   std::vector<cidr> entries;
   std::string origin;
+  bool complete = true;  ///< false when an entry could not be read (a config_problem names it)
 };
 
 struct network_interface {
@@ -134,7 +143,9 @@ struct topology {
   std::map<std::string, flow_log_config> flow_logs;
 
   /// What kinds of describe output were given ("security-groups", "network-acls", "network-interfaces",
-  /// "subnets", "vpcs", "instances", "flow-logs", "prefix-lists", "prefix-list-entries", "topology-yaml").
+  /// "subnets", "vpcs", "instances", "flow-logs", "prefix-lists" (describe-prefix-lists),
+  /// "managed-prefix-lists", "prefix-list-entries", "topology-yaml"). A YAML topology also adds the kind
+  /// of each section it holds, so "security-groups" means security groups are known whatever the format.
   std::vector<std::string> sources;
   bool has(std::string_view source) const noexcept;
 
