@@ -87,8 +87,6 @@ struct diagnosis {
   std::uint64_t suppressed_flows = 0;  ///< flows a suppression entry left out (not in flow_counts)
 };
 
-/// Parses "10.0.0.0/16", "10.0.1.5" (a /32), "2001:db8::/32".
-
 inline constexpr std::size_t min_group_size = 3;
 
 /// Builds a diagnosis one connection at a time, so a caller never holds every connection: only the
@@ -105,7 +103,8 @@ class diagnosis_builder {
   const rule_matcher& rules_;
   diagnose_filters filters_;
   bool keep_ok_;
-  std::map<std::tuple<ip_address, ip_address, std::uint8_t, int>, std::size_t> index_;
+  struct flow_index;
+  std::unique_ptr<flow_index> index_;  ///< flow key → position in flows_
   std::vector<std::unique_ptr<flow_acc>> flows_;
   std::vector<connection_finding> connections_;
   std::map<verdict, std::uint64_t> connection_counts_;

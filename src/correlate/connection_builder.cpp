@@ -138,8 +138,10 @@ class sibling_index {
     auto& enis = accepting_[key_of(c)];
     if (std::find(enis.begin(), enis.end(), c.server_ingress.eni) == enis.end()) enis.push_back(c.server_ingress.eni);
   }
+  static bool applies(const connection& c) noexcept {
+    return c.server_ingress.rejected.any() && !c.server_ingress.subnet.empty();
+  }
   void apply(connection& c) const {
-    if (c.server_ingress.subnet.empty()) return;
     const auto it = accepting_.find(key_of(c));
     const bool other = it != accepting_.end() &&
                        std::any_of(it->second.begin(), it->second.end(),
@@ -181,8 +183,6 @@ void build_connections(correlator::state& st, const std::function<void(connectio
     return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
   });
 
-  // Resolved twice: a first pass learns which ENIs accept what (sibling_eni_accepts needs every
-  // connection), the second emits. Resolution is cheap next to keeping every connection in memory.
   sibling_index siblings;
   auto resolve = [&](const conn_key& k, conn_state& c) {
     connection conn;
@@ -372,9 +372,20 @@ void build_connections(correlator::state& st, const std::function<void(connectio
     f.set(fact_id::direction_source, direction_source);
     return conn;
   };
-  for (const auto& [kp, cp] : order) siblings.note(resolve(*kp, *cp));
+  // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
+  // server can use it: those few wait for the end, the rest go out as they are resolved.
+  std::vector<connection> waiting;
   for (const auto& [kp, cp] : order) {
     connection conn = resolve(*kp, *cp);
+    siblings.note(conn);
+    if (sibling_index::applies(conn)) {
+      waiting.push_back(std::move(conn));
+    } else {
+      if (!conn.server_ingress.subnet.empty()) conn.facts.set(fact_id::sibling_eni_accepts, false);
+      emit(std::move(conn));
+    }
+  }
+  for (auto& conn : waiting) {
     siblings.apply(conn);
     emit(std::move(conn));
   }

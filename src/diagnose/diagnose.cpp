@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <cstring>
 #include <tuple>
+#include <unordered_map>
 
 #include "flowsleuth/time_util.hpp"
+#include "util/hash.hpp"
 
 namespace flowsleuth {
 
@@ -119,6 +122,21 @@ std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
 
 }  // namespace
 
+struct flow_key_hash {
+  std::size_t operator()(const flow_key& k) const noexcept {
+    std::uint64_t h = std::uint64_t{std::get<2>(k)} << 32 | static_cast<std::uint32_t>(std::get<3>(k));
+    for (const auto* ip : {&std::get<0>(k), &std::get<1>(k)}) {
+      std::uint64_t w0, w1;
+      std::memcpy(&w0, ip->bytes().data(), 8);
+      std::memcpy(&w1, ip->bytes().data() + 8, 8);
+      h = detail::mix64(h ^ w0) ^ w1;
+    }
+    return detail::mix64(h);
+  }
+};
+
+struct diagnosis_builder::flow_index : std::unordered_map<flow_key, std::size_t, flow_key_hash> {};
+
 struct diagnosis_builder::flow_acc {
   flow_finding fl;
   int worst_rank = 99;
@@ -126,7 +144,7 @@ struct diagnosis_builder::flow_acc {
 };
 
 diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok)
-    : rules_(rules), filters_(std::move(filters)), keep_ok_(keep_ok) {}
+    : rules_(rules), filters_(std::move(filters)), keep_ok_(keep_ok), index_(std::make_unique<flow_index>()) {}
 
 diagnosis_builder::~diagnosis_builder() = default;
 
@@ -138,21 +156,15 @@ void diagnosis_builder::add(connection c) {
     f.outcome = r->outcome;
     f.blocking = r->blocking;
     f.rule_id = r->id;
-    auto look = [&](std::string_view n) { return lookup(c, f, n); };
-    f.explanation = trim(expand_template(r->explain, c.facts, look));
-    f.remediation = trim(expand_template(r->fix, c.facts, look));
   } else {
     f.outcome = verdict::inconclusive;
-    std::string facts;
-    for (const auto& [name, value] : c.facts.entries()) facts += fmt::format(" {}={}", name, value);
-    f.explanation = "no rule of the pack matches this evidence:" + facts;
   }
   ++connection_counts_[f.outcome];
 
   // Flows: (client ip, server ip, protocol, server port). A flow keeps the first of its most severe
   // connections' verdict, and counters for the rest: connections themselves are not kept for it.
   const flow_key key{c.client.ip, c.server.ip, c.protocol, c.server.port ? int{*c.server.port} : -1};
-  auto [it, fresh] = index_.try_emplace(key, flows_.size());
+  auto [it, fresh] = index_->try_emplace(key, flows_.size());
   if (fresh) {
     flows_.emplace_back(std::make_unique<flow_acc>());
     auto& fl = flows_.back()->fl;
@@ -166,6 +178,19 @@ void diagnosis_builder::add(connection c) {
   flow_acc& acc = *flows_[it->second];
   flow_finding& fl = acc.fl;
   const int rank = severity_rank(f.outcome);
+  const bool kept = keep_ok_ || f.outcome != verdict::ok;
+  // Texts only for what a report shows: healthy connections number in the millions.
+  if (kept || rank < acc.worst_rank) {
+    if (r) {
+      auto look = [&](std::string_view n) { return lookup(c, f, n); };
+      f.explanation = trim(expand_template(r->explain, c.facts, look));
+      f.remediation = trim(expand_template(r->fix, c.facts, look));
+    } else {
+      std::string facts;
+      for (const auto& [name, value] : c.facts.entries()) facts += fmt::format(" {}={}", name, value);
+      f.explanation = "no rule of the pack matches this evidence:" + facts;
+    }
+  }
   if (rank < acc.worst_rank) {
     acc.worst_rank = rank;
     fl.outcome = f.outcome;
@@ -204,7 +229,7 @@ void diagnosis_builder::add(connection c) {
       }
     }
   }
-  if (keep_ok_ || f.outcome != verdict::ok) {
+  if (kept) {
     f.conn = std::move(c);
     connections_.push_back(std::move(f));
   }
