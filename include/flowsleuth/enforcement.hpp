@@ -105,6 +105,8 @@ struct path_query {
   port_span ephemeral{1024, 65535};  ///< client ports considered when client_port is not given
 };
 
+struct policy_fix;  // below, with the other fix types
+
 struct path_endpoint {
   ip_address ip;
   std::string eni, name, subnet, acl;  ///< empty when unknown
@@ -119,6 +121,7 @@ struct path_result {
   leg_result request, response;
   check_outcome outcome = check_outcome::unknown;  ///< both legs together
   std::vector<std::string> notes;  ///< always includes that routing was not evaluated
+  std::vector<policy_fix> fixes;       ///< filled by suggest_fixes(); render_path_text prints them
 };
 
 /// The chain for one connection. Throws std::invalid_argument for tcp/udp without a server port.
@@ -175,5 +178,8 @@ std::optional<policy_fix> propose_sg_fix(const topology& topo, const network_int
 /// nullopt when the step did not block or its policy is not in the topology.
 std::optional<policy_fix> propose_fix(const topology& topo, const enforcement_step& step,
                                       const fix_options& options = {});
+/// Fills result.fixes: one fix for the first blocking step of each leg (options.return_traffic is set
+/// for the response leg).
+void suggest_fixes(const topology& topo, path_result& result, const fix_options& options = {});
 
 }  // namespace flowsleuth
