@@ -122,6 +122,11 @@ enforcement_step nacl_check(const chain_context& c, traffic_leg leg, endpoint_ro
     st.reason = !v.entry ? "no entry matches: the default rule denies"
                 : v.allowed ? "the first matching entry allows it"
                             : "the first matching entry denies it";
+    if (!s.acl->complete) {
+      // An entry lost while reading may come first and decide otherwise.
+      st.outcome = check_outcome::unknown;
+      st.reason = fmt::format("{} was not read completely; of the entries read, {}", s.acl->id, st.reason);
+    }
     st.nacl = v;
   }
   return st;

@@ -61,6 +61,7 @@ bool rule_peer_matches(const topology& topo, const sg_rule& rule, const ip_addre
     for (const auto& block : it->second.entries) {
       if (block.contains(peer)) return true;
     }
+    if (!it->second.complete) add_unique(unresolved, pl_id);
   }
   for (const auto& group_id : rule.groups) {
     switch (group_reference_matches(topo, group_id, peer)) {
@@ -114,6 +115,9 @@ sg_verdict evaluate_security_groups(const topology& topo, const network_interfac
       add_unique(unresolved, group_id);
       continue;
     }
+    // A rule lost while reading could only have added an allow: an incomplete group decides "allowed"
+    // for certain, "not allowed" only tentatively.
+    if (!it->second.complete) add_unique(unresolved, group_id);
     const auto& rules = egress ? it->second.egress : it->second.ingress;
     for (const auto& rule : rules) {
       if (!traffic_matches(rule.protocol, rule.ports, rule.icmp, p)) continue;
