@@ -37,7 +37,7 @@ inline void add_default_rules(network_acl& acl, bool egress) {
   acl.entries.push_back(entry(std::nullopt, egress, false, any_protocol, "::/0"));
 }
 
-inline sg_rule rule(bool egress, int protocol, std::optional<port_span> ports, std::vector<const char*> cidrs,
+inline sg_rule sg_allow(bool egress, int protocol, std::optional<port_span> ports, std::vector<const char*> cidrs,
                     std::vector<std::string> prefix_lists = {}, std::vector<std::string> groups = {}) {
   sg_rule r;
   r.egress = egress;
@@ -117,8 +117,8 @@ inline topology sample_topology() {
     security_group g;
     g.id = id;
     g.vpc_id = "vpc-1";
-    g.ingress.push_back(rule(false, any_protocol, std::nullopt, {"0.0.0.0/0", "::/0"}));
-    g.egress.push_back(rule(true, any_protocol, std::nullopt, {"0.0.0.0/0", "::/0"}));
+    g.ingress.push_back(sg_allow(false, any_protocol, std::nullopt, {"0.0.0.0/0", "::/0"}));
+    g.egress.push_back(sg_allow(true, any_protocol, std::nullopt, {"0.0.0.0/0", "::/0"}));
     t.security_groups[id] = g;
   }
   t.enis["eni-web"] = make_eni("eni-web", "subnet-a", {"10.0.1.5"}, {"sg-web"});
