@@ -159,7 +159,7 @@ enforcement_step sg_check(const chain_context& c, traffic_leg leg, endpoint_role
   if (v.allowed) {
     st.outcome = check_outcome::allowed;
     st.rule = describe(*v.matched_group, *v.matched_rule);
-    st.reason = fmt::format("{}allowed by a {} rule of {}", untracked, dir, v.matched_group->id);
+    st.reason = fmt::format("{}allowed by an {} rule of {}", untracked, dir, v.matched_group->id);
   } else if (!v.unresolved.empty()) {
     st.outcome = check_outcome::unknown;
     st.reason = fmt::format("{}no rule allows it for certain; {} might (contents unknown)", untracked,
@@ -397,8 +397,9 @@ path_result explain_path(const topology_graph& graph, const path_query& q) {
   }
   for (const auto* t : {&r.client_tracking, &r.server_tracking}) {
     if (*t && !(*t)->tracked) {
-      r.notes.push_back(fmt::format("the {} ENI does not track this flow: {}",
-                                    t == &r.client_tracking ? "client" : "server", (*t)->reason));
+      const bool is_client = t == &r.client_tracking;
+      r.notes.push_back(fmt::format("{} ENI {}: {}", is_client ? "client" : "server",
+                                    is_client ? r.client.eni : r.server.eni, (*t)->reason));
     }
   }
   r.notes.push_back("routing (route tables, gateways, Block Public Access) is not evaluated: the path may still fail there");

@@ -164,7 +164,7 @@ TEST_CASE("chain: untracked flows need a rule for the reply") {
   CHECK(st.rule == "sg-db egress ALLOW all 0.0.0.0/0");
   CHECK(st.reason.find("untracked flow") == 0);
   bool noted = false;
-  for (const auto& n : r.notes) noted = noted || n.find("the server ENI does not track this flow") == 0;
+  for (const auto& n : r.notes) noted = noted || n.find("server ENI eni-db: untracked: ") == 0;
   CHECK(noted);
 }
 
