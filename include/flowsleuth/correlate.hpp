@@ -84,11 +84,22 @@ class correlator final : public record_consumer {
   std::unique_ptr<block_sink> make_sink(bool retractable) override;
   void merge(std::unique_ptr<block_sink> sink) override;
 
-  /// Resolves every connection once ingestion is over, in a deterministic order, handing each to
-  /// `emit` as it is resolved (so a caller need not hold them all).
+  /// Resolve connections while ingesting, so memory follows live connections rather than the input:
+  /// a connection is handed to `emit` once the input has moved 20 minutes of data time past it and
+  /// every ENI that saw it has logged later. This assumes input in time order (S3 objects in key
+  /// order are); records older than what was already resolved are counted in late_records().
+  /// Call before ingest().
+  void resolve_as_you_go(std::function<void(connection&&)> emit);
+  /// Resolves every remaining connection once ingestion is over, in a deterministic order, handing
+  /// each to `emit` as it is resolved (so a caller need not hold them all).
   void finish(const std::function<void(connection&&)>& emit);
   /// The same, collected (for small inputs and tests).
   std::vector<connection> finish();
+
+  /// Records that arrived after connections of their time had been resolved (input out of time order).
+  std::uint64_t late_records() const noexcept;
+  /// Connections resolved during ingestion.
+  std::uint64_t resolved_early() const noexcept;
 
   struct state;
 

@@ -85,6 +85,7 @@ struct diagnosis {
   std::vector<flow_group> groups;               ///< groups of at least min_group_size public-source flows
   std::map<verdict, std::uint64_t> flow_counts, connection_counts;
   std::uint64_t suppressed_flows = 0;  ///< flows a suppression entry left out (not in flow_counts)
+  std::uint64_t unlisted_ok_flows = 0; ///< healthy flows counted in flow_counts but not in `flows` (no keep_ok)
 };
 
 inline constexpr std::size_t min_group_size = 3;
@@ -93,7 +94,8 @@ inline constexpr std::size_t min_group_size = 3;
 /// ones the report lists (not `ok`, unless `keep_ok`) and one aggregate per flow are kept.
 class diagnosis_builder {
  public:
-  diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok);
+  /// `keep_connections` false leaves diagnosis::connections empty (reports that show flows only).
+  diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok, bool keep_connections = true);
   ~diagnosis_builder();
   void add(connection c);
   diagnosis finish();
@@ -103,6 +105,7 @@ class diagnosis_builder {
   const rule_matcher& rules_;
   diagnose_filters filters_;
   bool keep_ok_;
+  bool keep_connections_;
   struct flow_index;
   std::unique_ptr<flow_index> index_;  ///< flow key → position in flows_
   std::vector<std::unique_ptr<flow_acc>> flows_;

@@ -103,12 +103,21 @@ int run_diagnose(int argc, char** argv) {
   correlate_options copts;
   copts.traffic_type_all = traffic_type == "ALL";
   correlator corr(copts);
+  // Only the JSON report lists connections; the others show flows, so big inputs need not keep them.
+  diagnosis_builder builder(matcher, filters, all, output == "json");
+  const auto add = [&](connection&& c) { builder.add(std::move(c)); };
+  corr.resolve_as_you_go(add);
   consumer_pair both(counts, corr);
   const ingest_report report = ingest(prepared.inputs, prepared.options, both);
   const inspect_summary summary = counts.summary();
-  diagnosis_builder builder(matcher, filters, all);
-  corr.finish([&](connection&& c) { builder.add(std::move(c)); });
+  corr.finish(add);
   const diagnosis d = builder.finish();
+  if (corr.late_records() > 0) {
+    std::fprintf(stderr,
+                 "warning: %llu records were older than connections already resolved: the inputs are not in "
+                 "time order, so some connections may be split (name files or directories in time order)\n",
+                 static_cast<unsigned long long>(corr.late_records()));
+  }
 
   report_options ro;
   ro.all = all;

@@ -128,38 +128,29 @@ point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
 
 std::string_view word(point_state s) { return to_string(s); }
 
-// A network ACL entry names one address range (the source, inbound) and ports, never the destination
-// ENI: two ENIs of one subnet get the same ACL answer for the same source, protocol and port. So when
-// one of them ACCEPTs what the other REJECTs, a security group made the difference.
-class sibling_index {
- public:
-  void note(const connection& c) {
-    if (!c.server_ingress.accepted.any() || c.server_ingress.subnet.empty()) return;
-    auto& enis = accepting_[key_of(c)];
-    if (std::find(enis.begin(), enis.end(), c.server_ingress.eni) == enis.end()) enis.push_back(c.server_ingress.eni);
-  }
-  static bool applies(const connection& c) noexcept {
-    return c.server_ingress.rejected.any() && !c.server_ingress.subnet.empty();
-  }
-  void apply(connection& c) const {
-    const auto it = accepting_.find(key_of(c));
-    const bool other = it != accepting_.end() &&
-                       std::any_of(it->second.begin(), it->second.end(),
-                                   [&](const std::string& e) { return e != c.server_ingress.eni; });
-    c.facts.set(fact_id::sibling_eni_accepts, other);
-  }
-
- private:
-  using key = std::tuple<ip_address, std::uint8_t, int, std::string>;
-  static key key_of(const connection& c) {
-    return key{c.client.ip, c.protocol, c.server.port ? int{*c.server.port} : -1, c.server_ingress.subnet};
-  }
-  std::map<key, std::vector<std::string>> accepting_;
-};
-
 }  // namespace
 
-void build_connections(correlator::state& st, const std::function<void(connection&&)>& emit) {
+void sibling_index::note(const connection& c, std::uint32_t eni, std::uint32_t subnet) {
+  if (!c.server_ingress.accepted.any() || subnet == 0) return;
+  auto& enis = accepting_[key_of(c, subnet)];
+  if (enis[0] == 0) {
+    enis[0] = eni;
+  } else if (enis[0] != eni && enis[1] == 0) {
+    enis[1] = eni;
+  }
+}
+
+bool sibling_index::other_accepts(const connection& c, std::uint32_t eni, std::uint32_t subnet) const {
+  const auto it = accepting_.find(key_of(c, subnet));
+  if (it == accepting_.end()) return false;
+  return (it->second[0] != 0 && it->second[0] != eni) || (it->second[1] != 0 && it->second[1] != eni);
+}
+
+void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit) {
+  const auto id_of = [&](const std::string& name) -> std::uint32_t {
+    const auto it = st.ids.find(name);
+    return it == st.ids.end() ? 0 : it->second;
+  };
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   for (const auto& [id, e] : st.enis) {
@@ -172,19 +163,14 @@ void build_connections(correlator::state& st, const std::function<void(connectio
   };
 
   // Deterministic order: by first time, then key.
-  std::vector<std::pair<const conn_key*, conn_state*>> order;
-  order.reserve(st.conns.size());
-  for (auto& [k, c] : st.conns) order.push_back({&k, &c});
-  for (auto& [k, c] : st.ended) order.push_back({&k, &c});
-  std::sort(order.begin(), order.end(), [](const auto& x, const auto& y) {
-    if (x.second->first != y.second->first) return x.second->first < y.second->first;
-    const auto& a = *x.first;
-    const auto& b = *y.first;
+  std::sort(batch.begin(), batch.end(), [](const keyed_conn& x, const keyed_conn& y) {
+    if (x.second.first != y.second.first) return x.second.first < y.second.first;
+    const auto& a = x.first;
+    const auto& b = y.first;
     return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
   });
 
-  sibling_index siblings;
-  auto resolve = [&](const conn_key& k, conn_state& c) {
+  auto resolve = [&](const conn_key& k, const conn_state& c) {
     connection conn;
     conn.protocol = k.protocol;
     const bool icmp = k.protocol == 1 || k.protocol == 58;
@@ -374,21 +360,29 @@ void build_connections(correlator::state& st, const std::function<void(connectio
   };
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
   // server can use it: those few wait for the end, the rest go out as they are resolved.
-  std::vector<connection> waiting;
-  for (const auto& [kp, cp] : order) {
-    connection conn = resolve(*kp, *cp);
-    siblings.note(conn);
+  for (const auto& [k, c] : batch) {
+    connection conn = resolve(k, c);
+    st.siblings.note(conn, id_of(conn.server_ingress.eni), id_of(conn.server_ingress.subnet));
     if (sibling_index::applies(conn)) {
-      waiting.push_back(std::move(conn));
+      st.waiting.push_back(std::move(conn));
     } else {
       if (!conn.server_ingress.subnet.empty()) conn.facts.set(fact_id::sibling_eni_accepts, false);
       emit(std::move(conn));
     }
   }
-  for (auto& conn : waiting) {
-    siblings.apply(conn);
+}
+
+void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit) {
+  const auto id_of = [&](const std::string& name) -> std::uint32_t {
+    const auto it = st.ids.find(name);
+    return it == st.ids.end() ? 0 : it->second;
+  };
+  for (auto& conn : st.waiting) {
+    conn.facts.set(fact_id::sibling_eni_accepts,
+                   st.siblings.other_accepts(conn, id_of(conn.server_ingress.eni), id_of(conn.server_ingress.subnet)));
     emit(std::move(conn));
   }
+  st.waiting.clear();
 }
 
 }  // namespace flowsleuth::detail

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -93,6 +95,44 @@ struct conn_state {
   std::int64_t first = INT64_MAX, last = INT64_MIN;
 };
 
+using keyed_conn = std::pair<conn_key, conn_state>;
+
+// A network ACL entry names one address range (the source, inbound) and ports, never the destination
+// ENI: two ENIs of one subnet get the same ACL answer for the same source, protocol and port. So when
+// one of them ACCEPTs what the other REJECTs, a security group made the difference.
+class sibling_index {
+ public:
+  /// Only a connection whose request the server REJECTed can use the fact.
+  static bool applies(const connection& c) noexcept {
+    return c.server_ingress.rejected.any() && !c.server_ingress.subnet.empty();
+  }
+  /// `eni` and `subnet` are the interned ids of the server-side ENI and its subnet.
+  void note(const connection& c, std::uint32_t eni, std::uint32_t subnet);
+  bool other_accepts(const connection& c, std::uint32_t eni, std::uint32_t subnet) const;
+
+ private:
+  struct key {
+    ip_address client;
+    std::uint8_t protocol = 0;
+    std::int32_t port = -1;
+    std::uint32_t subnet = 0;
+    friend bool operator==(const key&, const key&) = default;
+  };
+  struct key_hash {
+    std::size_t operator()(const key& k) const noexcept {
+      std::uint64_t w0, w1;
+      std::memcpy(&w0, k.client.bytes().data(), 8);
+      std::memcpy(&w1, k.client.bytes().data() + 8, 8);
+      return mix64(mix64(w0 ^ (std::uint64_t{k.subnet} << 24 | std::uint64_t(k.port) << 8 | k.protocol)) ^ w1);
+    }
+  };
+  static key key_of(const connection& c, std::uint32_t subnet) {
+    return key{c.client.ip, c.protocol, c.server.port ? std::int32_t{*c.server.port} : -1, subnet};
+  }
+  // Up to two accepting ENIs per key: enough to find one that is not the asking ENI.
+  std::unordered_map<key, std::array<std::uint32_t, 2>, key_hash> accepting_;
+};
+
 }  // namespace detail
 
 struct correlator::state {
@@ -102,7 +142,17 @@ struct correlator::state {
   std::unordered_map<std::uint32_t, detail::eni_state> enis;
   std::unordered_map<detail::conn_key, detail::conn_state, detail::conn_key_hash> conns;
   /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended.
-  std::vector<std::pair<detail::conn_key, detail::conn_state>> ended;
+  std::vector<detail::keyed_conn> ended;
+
+  // Resolving as the data goes (see correlator::resolve_as_you_go).
+  std::function<void(connection&&)> emit;
+  std::int64_t newest = INT64_MIN;      ///< latest record end merged so far
+  std::int64_t last_sweep = INT64_MIN;  ///< `newest` at the last sweep
+  std::int64_t resolved_below = INT64_MIN;  ///< connections that ended before this are resolved
+  std::uint64_t late_records = 0;
+  std::uint64_t resolved_early = 0;
+  detail::sibling_index siblings;
+  std::vector<connection> waiting;  ///< resolved, waiting for sibling_eni_accepts
 
   std::uint32_t intern(const std::string& s) {
     if (s.empty()) return 0;
@@ -117,8 +167,11 @@ struct correlator::state {
 
 
 namespace detail {
-/// Resolves every connection, in a deterministic order, and hands each to `emit`.
-void build_connections(correlator::state& st, const std::function<void(connection&&)>& emit);
+/// Resolves a batch of connections, in a deterministic order (first seen, then 5-tuple), and hands each
+/// to `emit` — except those waiting for sibling_eni_accepts, which go to st.waiting.
+void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit);
+/// Settles sibling_eni_accepts for the waiting connections and emits them (at the very end).
+void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit);
 /// The public form of kept evidence, with ENI names.
 packet_evidence expand(const evidence_acc& e, const correlator::state& st);
 }  // namespace detail

@@ -148,6 +148,44 @@ void add_evidence(evidence_acc& e, const observation& o, std::uint32_t eni) {
   }
 }
 
+// How long a connection stays open to more records after its last one, once later data has been read:
+// capture windows last up to 10 minutes and start/end lag the packets by up to 60 s, so another ENI's
+// record of the same packets can arrive up to ~11 minutes of data later; twice that leaves margin.
+constexpr std::int64_t resolve_horizon = 1200;
+
+// A connection can be resolved early once nothing later in time-ordered input can change it: it is
+// past the horizon, and every ENI that saw it has logged something more than a capture window after
+// it (so it is not in the ENI's last window, where `data_edge` would make it inconclusive).
+bool settled(const conn_state& c, std::int64_t cutoff, const correlator::state& st) {
+  if (c.last == INT64_MIN || c.last >= cutoff) return false;
+  return std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
+    const auto it = st.enis.find(v.eni);
+    return it != st.enis.end() && it->second.last > c.last + 60;
+  });
+}
+
+void sweep(correlator::state& st) {
+  const std::int64_t cutoff = st.newest - resolve_horizon;
+  std::vector<keyed_conn> batch;
+  for (auto it = st.conns.begin(); it != st.conns.end();) {
+    if (settled(it->second, cutoff, st)) {
+      batch.emplace_back(it->first, std::move(it->second));
+      it = st.conns.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::erase_if(st.ended, [&](keyed_conn& kc) {
+    if (!settled(kc.second, cutoff, st)) return false;
+    batch.push_back(std::move(kc));
+    return true;
+  });
+  st.resolved_below = cutoff;
+  st.last_sweep = st.newest;
+  st.resolved_early += batch.size();
+  resolve_batch(st, batch, st.emit);
+}
+
 }  // namespace
 
 correlator::correlator(correlate_options options) : state_(std::make_unique<state>()) {
@@ -174,6 +212,10 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (o.has_time) {
       e.first = std::min(e.first, o.start);
       e.last = std::max(e.last, o.end);
+      st.newest = std::max(st.newest, o.end);
+      // Older than what was already resolved: input out of time order. Its connection may have been
+      // resolved without it; counted so the report can say so.
+      if (o.end < st.resolved_below) ++st.late_records;
     }
     if (o.status == log_status_t::skipdata && o.has_time) e.skipdata.push_back({o.start, o.end});
     if (o.status != log_status_t::ok) continue;
@@ -218,10 +260,33 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {
       if (o.action == action_t::reject || vit->reason == reject_reason_t::absent) vit->reason = o.reason;
     }
+    // Checked per record, not per block, so what is resolved when does not depend on block sizes.
+    if (st.emit && st.newest != INT64_MIN) {
+      if (st.last_sweep == INT64_MIN) {
+        st.last_sweep = st.newest;  // the first sweep waits until half a horizon of data was read
+      } else if (st.newest - st.last_sweep >= resolve_horizon / 2) {
+        sweep(st);
+      }
+    }
   }
 }
 
-void correlator::finish(const std::function<void(connection&&)>& emit) { detail::build_connections(*state_, emit); }
+void correlator::resolve_as_you_go(std::function<void(connection&&)> emit) { state_->emit = std::move(emit); }
+
+void correlator::finish(const std::function<void(connection&&)>& emit) {
+  auto& st = *state_;
+  std::vector<keyed_conn> batch;
+  batch.reserve(st.conns.size() + st.ended.size());
+  for (auto& [k, c] : st.conns) batch.emplace_back(k, std::move(c));
+  for (auto& kc : st.ended) batch.push_back(std::move(kc));
+  st.conns.clear();
+  st.ended.clear();
+  resolve_batch(st, batch, emit);
+  flush_waiting(st, emit);
+}
+
+std::uint64_t correlator::late_records() const noexcept { return state_->late_records; }
+std::uint64_t correlator::resolved_early() const noexcept { return state_->resolved_early; }
 
 std::vector<connection> correlator::finish() {
   std::vector<connection> out;

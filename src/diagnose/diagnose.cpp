@@ -1,6 +1,7 @@
 #include "flowsleuth/diagnose.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <map>
 #include <cstring>
@@ -27,6 +28,11 @@ int severity_rank(verdict v) noexcept {
 }
 
 namespace {
+
+constexpr std::array<verdict, 8> by_severity_rank = {verdict::blocked,      verdict::refused,         verdict::no_response,
+                                                     verdict::unobserved_peer, verdict::inconclusive, verdict::late_packets,
+                                                     verdict::not_captured, verdict::ok};
+verdict verdict_of_rank(int rank) noexcept { return by_severity_rank[static_cast<std::size_t>(rank)]; }
 
 bool passes(const connection& c, const diagnose_filters& f) {
   auto any = [](const auto& cidrs, const ip_address& ip) {
@@ -86,11 +92,11 @@ std::string_view not_captured_service(const ip_address& ip) {
   return "an address AWS does not log";
 }
 
-bool suppressed(const flow_finding& f, const std::vector<suppression>& list) {
+bool suppressed(const ip_address& client, const ip_address& server, std::optional<std::uint16_t> port,
+                std::uint8_t protocol, verdict outcome, const std::vector<suppression>& list) {
   return std::any_of(list.begin(), list.end(), [&](const suppression& s) {
-    return (!s.client || s.client->contains(f.client.ip)) && (!s.server || s.server->contains(f.server.ip)) &&
-           (!s.port || f.server.port == s.port) && (!s.protocol || f.protocol == *s.protocol) &&
-           (!s.outcome || f.outcome == *s.outcome);
+    return (!s.client || s.client->contains(client)) && (!s.server || s.server->contains(server)) &&
+           (!s.port || port == s.port) && (!s.protocol || protocol == *s.protocol) && (!s.outcome || outcome == *s.outcome);
   });
 }
 
@@ -137,14 +143,28 @@ struct flow_key_hash {
 
 struct diagnosis_builder::flow_index : std::unordered_map<flow_key, std::size_t, flow_key_hash> {};
 
+// A flow's counters, and its full finding only once a report will list it (a connection that is not
+// ok, or --all): on real logs most flows are healthy and are only counted, so they stay small.
 struct diagnosis_builder::flow_acc {
-  flow_finding fl;
+  std::unique_ptr<flow_finding> listed;
+  std::uint8_t protocol = 0;
+  ip_address client, server;
+  std::optional<std::uint16_t> port;
   int worst_rank = 99;
+  std::array<std::uint32_t, 8> by_verdict{};  // indexed by severity rank
+  std::uint64_t connections = 0;
+  std::int64_t first = INT64_MAX, last = INT64_MIN;
+  std::optional<std::int64_t> first_reject;
   std::vector<std::uint16_t> failed, working;
 };
 
-diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok)
-    : rules_(rules), filters_(std::move(filters)), keep_ok_(keep_ok), index_(std::make_unique<flow_index>()) {}
+diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok,
+                                     bool keep_connections)
+    : rules_(rules),
+      filters_(std::move(filters)),
+      keep_ok_(keep_ok),
+      keep_connections_(keep_connections),
+      index_(std::make_unique<flow_index>()) {}
 
 diagnosis_builder::~diagnosis_builder() = default;
 
@@ -166,21 +186,19 @@ void diagnosis_builder::add(connection c) {
   const flow_key key{c.client.ip, c.server.ip, c.protocol, c.server.port ? int{*c.server.port} : -1};
   auto [it, fresh] = index_->try_emplace(key, flows_.size());
   if (fresh) {
-    flows_.emplace_back(std::make_unique<flow_acc>());
-    auto& fl = flows_.back()->fl;
-    fl.protocol = c.protocol;
-    fl.client = c.client;
-    fl.client.port.reset();
-    fl.server = c.server;
-    fl.first = INT64_MAX;
-    fl.last = INT64_MIN;
+    auto acc = std::make_unique<flow_acc>();
+    acc->protocol = c.protocol;
+    acc->client = c.client.ip;
+    acc->server = c.server.ip;
+    acc->port = c.server.port;
+    flows_.push_back(std::move(acc));
   }
   flow_acc& acc = *flows_[it->second];
-  flow_finding& fl = acc.fl;
   const int rank = severity_rank(f.outcome);
   const bool kept = keep_ok_ || f.outcome != verdict::ok;
+  const bool worse = rank < acc.worst_rank;
   // Texts only for what a report shows: healthy connections number in the millions.
-  if (kept || rank < acc.worst_rank) {
+  if (kept) {
     if (r) {
       auto look = [&](std::string_view n) { return lookup(c, f, n); };
       f.explanation = trim(expand_template(r->explain, c.facts, look));
@@ -191,8 +209,16 @@ void diagnosis_builder::add(connection c) {
       f.explanation = "no rule of the pack matches this evidence:" + facts;
     }
   }
-  if (rank < acc.worst_rank) {
-    acc.worst_rank = rank;
+  if (worse) acc.worst_rank = rank;
+  if (kept && (worse || !acc.listed)) {
+    if (!acc.listed) {
+      acc.listed = std::make_unique<flow_finding>();
+      acc.listed->client = c.client;
+      acc.listed->client.port.reset();
+      acc.listed->server = c.server;
+    }
+    flow_finding& fl = *acc.listed;
+    fl.protocol = c.protocol;
     fl.outcome = f.outcome;
     fl.blocking = f.blocking;
     fl.rule_id = f.rule_id;
@@ -209,27 +235,28 @@ void diagnosis_builder::add(connection c) {
     }
     fl.evidence.clear();
   }
-  ++fl.by_verdict[f.outcome];
-  ++fl.connections;
-  fl.first = std::min(fl.first, c.first);
-  fl.last = std::max(fl.last, c.last);
+  ++acc.by_verdict[static_cast<std::size_t>(rank)];
+  ++acc.connections;
+  acc.first = std::min(acc.first, c.first);
+  acc.last = std::max(acc.last, c.last);
   if (c.first_reject && f.outcome != verdict::late_packets) {
-    fl.first_reject = std::min(fl.first_reject.value_or(INT64_MAX), *c.first_reject);
+    acc.first_reject = std::min(acc.first_reject.value_or(INT64_MAX), *c.first_reject);
   }
   if (c.client.port) {
     (f.outcome == verdict::ok || f.outcome == verdict::late_packets ? acc.working : acc.failed).push_back(*c.client.port);
   }
-  if (rank == acc.worst_rank) {
+  if (acc.listed && rank == acc.worst_rank) {
     // REJECT records first: they are what proves a block; then the accepted ones around them.
+    auto& evidence = acc.listed->evidence;
     for (const bool rejected : {true, false}) {
       for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
         for (const auto& l : (rejected ? p->rejected : p->accepted).lines) {
-          if (fl.evidence.size() < 8) fl.evidence.push_back(l);
+          if (evidence.size() < 8) evidence.push_back(l);
         }
       }
     }
   }
-  if (kept) {
+  if (kept && keep_connections_) {
     f.conn = std::move(c);
     connections_.push_back(std::move(f));
   }
@@ -238,33 +265,53 @@ void diagnosis_builder::add(connection c) {
 diagnosis diagnosis_builder::finish() {
   diagnosis out;
   const diagnose_filters& filters = filters_;
+  // Sorted as pointers: a flow_finding is about a kilobyte, and there can be hundreds of thousands.
+  std::sort(flows_.begin(), flows_.end(), [](const auto& a, const auto& b) {
+    if (a->worst_rank != b->worst_rank) return a->worst_rank < b->worst_rank;
+    if (a->connections != b->connections) return a->connections > b->connections;
+    // A total order, so reports do not depend on when the correlator resolved each connection.
+    return std::tie(a->first, a->client, a->server, a->protocol, a->port) <
+           std::tie(b->first, b->client, b->server, b->protocol, b->port);
+  });
+  std::uint64_t unlisted_ok = 0;
   for (auto& acc : flows_) {
-    if (suppressed(acc->fl, filters.suppressions)) {
+    const verdict worst = verdict_of_rank(acc->worst_rank);
+    if (suppressed(acc->client, acc->server, acc->port, acc->protocol, worst, filters.suppressions)) {
       ++out.suppressed_flows;
       continue;
     }
-    acc->fl.failed_client_ports = ranges_of(std::move(acc->failed));
-    acc->fl.working_client_ports = ranges_of(std::move(acc->working));
-    out.flows.push_back(std::move(acc->fl));
+    if (!acc->listed) {
+      ++unlisted_ok;  // healthy, and no --all: counted, not listed
+      continue;
+    }
+    flow_finding& fl = *acc->listed;
+    for (std::size_t rank = 0; rank < acc->by_verdict.size(); ++rank) {
+      if (acc->by_verdict[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = acc->by_verdict[rank];
+    }
+    fl.connections = acc->connections;
+    fl.first = acc->first;
+    fl.last = acc->last;
+    fl.first_reject = acc->first_reject;
+    fl.failed_client_ports = ranges_of(std::move(acc->failed));
+    fl.working_client_ports = ranges_of(std::move(acc->working));
+    out.flows.push_back(std::move(fl));
   }
-  flows_.clear();
-  std::stable_sort(out.flows.begin(), out.flows.end(), [](const flow_finding& a, const flow_finding& b) {
-    if (severity_rank(a.outcome) != severity_rank(b.outcome)) return severity_rank(a.outcome) < severity_rank(b.outcome);
-    return a.connections > b.connections;
-  });
   std::vector<connection_finding>& findings = connections_;
   // Order by severity through indexes: a connection_finding is large, and sorting it in place moved
   // gigabytes on big inputs.
   std::vector<std::size_t> by_severity(findings.size());
   for (std::size_t i = 0; i < by_severity.size(); ++i) by_severity[i] = i;
   std::stable_sort(by_severity.begin(), by_severity.end(), [&](std::size_t a, std::size_t b) {
-    return severity_rank(findings[a].outcome) < severity_rank(findings[b].outcome);
+    const auto& x = findings[a];
+    const auto& y = findings[b];
+    if (severity_rank(x.outcome) != severity_rank(y.outcome)) return severity_rank(x.outcome) < severity_rank(y.outcome);
+    return std::tie(x.conn.first, x.conn.client.ip, x.conn.client.port, x.conn.server.ip, x.conn.server.port, x.conn.protocol) <
+           std::tie(y.conn.first, y.conn.client.ip, y.conn.client.port, y.conn.server.ip, y.conn.server.port, y.conn.protocol);
   });
   // A question about traffic AWS never logs gets an answer instead of silence (aws-flow-logs.md §5.3).
   for (const auto& asked : filters.server) {
     if (!asked.is_host() || address_class(asked.network) != "not-captured") continue;
-    const bool seen = std::any_of(out.flows.begin(), out.flows.end(),
-                                  [&](const flow_finding& f) { return f.server.ip == asked.network; });
+    const bool seen = std::any_of(flows_.begin(), flows_.end(), [&](const auto& a) { return a->server == asked.network; });
     if (seen) continue;
     flow_finding nc;
     nc.outcome = verdict::not_captured;
@@ -298,6 +345,9 @@ diagnosis diagnosis_builder::finish() {
   std::sort(out.groups.begin(), out.groups.end(),
             [](const flow_group& a, const flow_group& b) { return a.first_flow < b.first_flow; });
   for (const auto& f : out.flows) ++out.flow_counts[f.outcome];
+  if (unlisted_ok) out.flow_counts[verdict::ok] += unlisted_ok;
+  out.unlisted_ok_flows = unlisted_ok;
+  flows_.clear();
   out.connection_counts = connection_counts_;
   out.connections.reserve(findings.size());
   for (auto i : by_severity) out.connections.push_back(std::move(findings[i]));

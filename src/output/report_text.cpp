@@ -167,6 +167,7 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
   std::string c;
   for (const auto& [v, n] : d.flow_counts) c += fmt::format("{}{} {}", c.empty() ? "" : " · ", n, to_string(v));
   out += fmt::format("flows {}", c.empty() ? "none" : c);
+  healthy += d.unlisted_ok_flows;
   if (healthy) out += fmt::format("  ({} healthy flow{} not listed; --all lists them)", healthy, healthy == 1 ? "" : "s");
   if (d.suppressed_flows) out += fmt::format("  · {} suppressed", d.suppressed_flows);
   out += "\n";

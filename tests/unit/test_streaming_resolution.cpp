@@ -1,0 +1,114 @@
+// Resolving connections during ingestion (correlator::resolve_as_you_go) must give exactly the
+// diagnosis that resolving everything at the end gives, on time-ordered input.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "flowsleuth/correlate.hpp"
+#include "flowsleuth/diagnose.hpp"
+#include "flowsleuth/inputs.hpp"
+#include "temp_files.hpp"
+#include "test_paths.hpp"
+
+using namespace flowsleuth;
+
+namespace {
+
+const rule_matcher& pack() {
+  static const rule_matcher matcher = [] {
+    rule_pack p = load_rule_pack({test::source_path("rules")});
+    return rule_matcher(std::move(p.rules));
+  }();
+  return matcher;
+}
+
+struct run_result {
+  diagnosis d;
+  std::uint64_t resolved_early = 0, late = 0;
+};
+
+run_result run(const std::vector<std::string>& paths, bool streaming) {
+  correlator corr;
+  diagnosis_builder builder(pack(), {}, true);
+  const auto add = [&](connection&& c) { builder.add(std::move(c)); };
+  if (streaming) corr.resolve_as_you_go(add);
+  ingest_options io;
+  io.threads = 2;
+  (void)ingest(collect_inputs(paths, {}), io, corr);
+  corr.finish(add);
+  return {builder.finish(), corr.resolved_early(), corr.late_records()};
+}
+
+// Two hours of v5 records, one minute per window, in time order: each minute a healthy connection
+// from the app (10.0.1.5) to the db (10.0.2.7:5432), logged at both ENIs; every seventh minute one
+// whose replies the db subnet's ACL rejects; and one long connection that sends a record every
+// 15 minutes (quiet for less than the resolution horizon, so it must stay one connection).
+std::string two_hours(int first_minute, int minutes) {
+  std::string out =
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
+      "log-status vpc-id subnet-id instance-id tcp-flags type pkt-srcaddr pkt-dstaddr region az-id sublocation-type "
+      "sublocation-id pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path\n";
+  const long t0 = 1714521600;
+  auto rec = [&](const char* eni, const char* subnet, const char* src, const char* dst, int sp, int dp, long t,
+                 const char* action, int flags, const char* dir) {
+    out += fmt::format("5 123456789012 {} {} {} {} {} 6 3 180 {} {} {} OK vpc-1 {} - {} IPv4 {} {} us-east-1 use1-az1 - - - - {} -\n",
+                       eni, src, dst, sp, dp, t, t + 5, action, subnet, flags, src, dst, dir);
+  };
+  for (int m = first_minute; m < first_minute + minutes; ++m) {
+    const long t = t0 + m * 60;
+    const int port = 40000 + m;
+    const bool broken = m % 7 == 0;
+    rec("eni-app", "subnet-app", "10.0.1.5", "10.0.2.7", port, 5432, t, "ACCEPT", 2, "egress");
+    rec("eni-db", "subnet-db", "10.0.1.5", "10.0.2.7", port, 5432, t, "ACCEPT", 2, "ingress");
+    rec("eni-db", "subnet-db", "10.0.2.7", "10.0.1.5", 5432, port, t, broken ? "REJECT" : "ACCEPT", 18, "egress");
+    if (!broken) rec("eni-app", "subnet-app", "10.0.2.7", "10.0.1.5", 5432, port, t, "ACCEPT", 18, "ingress");
+    if (m % 15 == 0) {
+      rec("eni-app", "subnet-app", "10.0.1.5", "10.0.2.7", 39999, 5432, t, "ACCEPT", m == 0 ? 2 : 16, "egress");
+      rec("eni-db", "subnet-db", "10.0.2.7", "10.0.1.5", 5432, 39999, t, "ACCEPT", m == 0 ? 18 : 16, "egress");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("streaming resolution: the same diagnosis as resolving at the end, with most connections resolved early") {
+  test::temp_dir dir;
+  const auto path = dir.write("two-hours.log", two_hours(0, 120));
+  const run_result batch = run({path}, false);
+  const run_result stream = run({path}, true);
+
+  CHECK(batch.resolved_early == 0);
+  CHECK(stream.resolved_early > 60);  // everything but the last ~20 minutes and the long connection
+  CHECK(stream.late == 0);
+  REQUIRE(stream.d.flows.size() == batch.d.flows.size());
+  for (std::size_t i = 0; i < batch.d.flows.size(); ++i) {
+    const auto& a = batch.d.flows[i];
+    const auto& b = stream.d.flows[i];
+    CHECK(a.client.ip == b.client.ip);
+    CHECK(a.server.port == b.server.port);
+    CHECK(a.outcome == b.outcome);
+    CHECK(a.rule_id == b.rule_id);
+    CHECK(a.by_verdict == b.by_verdict);
+  }
+  CHECK(stream.d.connection_counts == batch.d.connection_counts);
+  // 120 minute connections plus the long one; every seventh minute's replies rejected.
+  CHECK(batch.d.connection_counts.at(verdict::blocked) == 18);
+  std::uint64_t total = 0;
+  for (const auto& [v, n] : batch.d.connection_counts) total += n;
+  CHECK(total == 121);
+}
+
+TEST_CASE("streaming resolution: input out of time order is counted, not hidden") {
+  test::temp_dir dir;
+  // The second hour first: when the first hour arrives, its time has already been resolved.
+  const auto late = dir.write("a-second-hour.log", two_hours(60, 60));
+  const auto early = dir.write("b-first-hour.log", two_hours(0, 60));
+  const run_result stream = run({late, early}, true);
+  CHECK(stream.late > 0);
+  const run_result ordered = run({early, late}, true);
+  CHECK(ordered.late == 0);
+}
