@@ -124,7 +124,8 @@ struct path_result {
   std::vector<policy_fix> fixes;       ///< filled by suggest_fixes(); render_path_text prints them
 };
 
-/// The chain for one connection. Throws std::invalid_argument for tcp/udp without a server port.
+/// The chain for one connection. Throws std::invalid_argument for tcp/udp without a server port, or when
+/// client and server are of different address families. Pure: safe to call from several threads.
 path_result explain_path(const topology_graph& graph, const path_query& query);
 path_result explain_path(const topology& topo, const path_query& query);
 path_result explain_path(const topology& topo, const ip_address& from, const ip_address& to, std::uint8_t protocol,

@@ -33,6 +33,11 @@ std::string leg_title(const path_result& r, const leg_result& leg) {
   const auto& from = request ? q.client : q.server;
   const auto& to = request ? q.server : q.client;
   std::string what = protocol_name(q.protocol);
+  if (!leg.steps.empty() && leg.steps.front().pkt.icmp_type) {
+    const auto& p = leg.steps.front().pkt;
+    what += fmt::format(" type {}", *p.icmp_type);
+    if (p.icmp_code) what += fmt::format(" code {}", *p.icmp_code);
+  }
   if (q.server_port) {
     what += request ? fmt::format("/{}", *q.server_port)
             : q.client_port ? fmt::format(" {} → client port {}", *q.server_port, *q.client_port)

@@ -216,11 +216,17 @@ TEST_CASE("chain: ICMP echo replies are echo replies; other types have no respon
   CHECK(ping.response.steps[1].rule == "acl-b egress * DENY all 0.0.0.0/0");
   CHECK(ping.response.steps[0].reason.find("ICMP is always tracked") != std::string::npos);
 
+  const auto text = render_path_text(ping);
+  INFO(text);
+  CHECK(text.find("request 10.0.1.5 → 10.0.2.7 icmp type 8 code 0: allowed") != std::string::npos);
+  CHECK(text.find("response 10.0.2.7 → 10.0.1.5 icmp type 0 code 0: denied") != std::string::npos);
+
   q.icmp_type = 3;
   q.icmp_code = 4;
   const auto unreachable = explain_path(t, q);
   CHECK_FALSE(unreachable.response.evaluated);
   CHECK(unreachable.outcome == check_outcome::denied);  // the request: #100 admits type 8 only
+  CHECK(render_path_text(unreachable).find("response 10.0.2.7 → 10.0.1.5 icmp: no reply expected") != std::string::npos);
 }
 
 TEST_CASE("chain: IPv6 paths use the IPv6 entries") {
