@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <iterator>
 #include <system_error>
 
 #include "config/config_sink.hpp"
@@ -56,18 +56,15 @@ void read_file(config_load_result& out, const fs::path& path) {
   const std::string name = path.string();
   out.files.push_back(name);
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf())) {
-    // An empty file makes `<<` fail too; it is read (and reported) as empty content.
-    if (!in.is_open()) {
-      out.problems.push_back(config_problem{name, "", "cannot be read", true});
-      return;
-    }
+  if (!in) {
+    out.problems.push_back(config_problem{name, "", "cannot be read", true});
+    return;
   }
-  read_content(out, name, text.str());
+  const std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  read_content(out, name, content);
 }
 
-/// Ids of ENIs whose VPC only their subnet names (hand-written files); the subnet may come from another file.
+/// An ENI written by hand may name only its subnet, which another file may define.
 void fill_derived(topology& topo) {
   for (auto& [id, eni] : topo.enis) {
     if (!eni.vpc_id.empty()) continue;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -17,7 +18,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-#include <cctype>
 
 #include "config/rule_values.hpp"
 
@@ -78,7 +78,7 @@ constexpr std::array<std::string_view, 12> k_unused_kinds = {
 
 class describe_reader {
  public:
-  describe_reader(config_sink& sink) : sink_(sink) {}
+  explicit describe_reader(config_sink& sink) : sink_(sink) {}
   void read_root(dom::element root);
 
  private:

@@ -355,16 +355,19 @@ void topology_reader::read_enis(const YAML::Node& section) {
       } else if (k == "tags") {
         auto t = tag_map(v);
         e.tags.insert(t.begin(), t.end());
-      } else if (auto t = (std::find(k_eni_keys.begin(), k_eni_keys.end(), k) != k_eni_keys.end())
-                              ? text(v, k)
-                              : std::nullopt) {
-        if (k == "subnet") e.subnet_id = *t;
-        else if (k == "vpc") e.vpc_id = *t;
-        else if (k == "instance") e.instance_id = *t;
-        else if (k == "name") name = *t;
-        else if (k == "type") e.interface_type = *t;
-        else if (k == "description") e.description = *t;
-        else if (k == "owner") e.owner = *t;
+      } else {
+        // The single-valued keys; unknown ones were reported by check_keys.
+        std::string* into = k == "subnet"        ? &e.subnet_id
+                            : k == "vpc"         ? &e.vpc_id
+                            : k == "instance"    ? &e.instance_id
+                            : k == "name"        ? &name
+                            : k == "type"        ? &e.interface_type
+                            : k == "description" ? &e.description
+                            : k == "owner"       ? &e.owner
+                                                 : nullptr;
+        if (into) {
+          if (auto t = text(v, k)) *into = *t;
+        }
       }
     }
     enis_.push_back(std::move(e));

@@ -575,6 +575,12 @@ TEST_CASE("config: unused describe kinds, paginated output and missing paths are
   const auto utf16 = load_config_text("sg.json", std::string("\xff\xfe{\0", 4));
   REQUIRE(utf16.problems.size() == 1);
   CHECK(utf16.problems[0].fatal);
+
+  for (const char* name : {"empty.json", "empty.yaml"}) {
+    const auto empty = load_config_text(name, "");
+    REQUIRE(empty.problems.size() == 1);
+    CHECK(empty.problems[0].fatal);
+  }
 }
 
 TEST_CASE("config: the same object in two files is kept once, the later file winning") {
