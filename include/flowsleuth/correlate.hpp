@@ -17,6 +17,7 @@
 
 #include "flowsleuth/facts.hpp"
 #include "flowsleuth/ingest.hpp"
+#include "flowsleuth/inputs.hpp"
 #include "flowsleuth/ip_address.hpp"
 
 namespace flowsleuth {
@@ -85,11 +86,12 @@ class correlator final : public record_consumer {
   void merge(std::unique_ptr<block_sink> sink) override;
 
   /// Resolve connections while ingesting, so memory follows live connections rather than the input:
-  /// a connection is handed to `emit` once the input has moved 20 minutes of data time past it and
-  /// every ENI that saw it has logged later. This assumes input in time order (S3 objects in key
-  /// order are); records older than what was already resolved are counted in late_records().
-  /// Call before ingest().
-  void resolve_as_you_go(std::function<void(connection&&)> emit);
+  /// a connection is handed to `emit` once the input has moved 20 minutes of data time past it, every
+  /// ENI that saw it has logged later, and no input still to be read can start before that (known
+  /// from S3 key times; an unread input without one holds resolution back until it is read).
+  /// Records older than what was already resolved (contents out of time order despite their names)
+  /// are counted in late_records(). Call before ingest() with the inputs it will read, in order.
+  void resolve_as_you_go(std::function<void(connection&&)> emit, const input_list& inputs);
   /// Resolves every remaining connection once ingestion is over, in a deterministic order, handing
   /// each to `emit` as it is resolved (so a caller need not hold them all).
   void finish(const std::function<void(connection&&)>& emit);

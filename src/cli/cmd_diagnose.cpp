@@ -106,7 +106,7 @@ int run_diagnose(int argc, char** argv) {
   // Only the JSON report lists connections; the others show flows, so big inputs need not keep them.
   diagnosis_builder builder(matcher, filters, all, output == "json");
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
-  corr.resolve_as_you_go(add);
+  corr.resolve_as_you_go(add, prepared.inputs);
   consumer_pair both(counts, corr);
   const ingest_report report = ingest(prepared.inputs, prepared.options, both);
   const inspect_summary summary = counts.summary();

@@ -109,9 +109,17 @@ class correlate_sink final : public block_sink {
   std::vector<std::size_t> dropped;
 };
 
+// How long a connection stays open to more records after its last one, once later data has been read:
+// capture windows last up to 10 minutes and start/end lag the packets by up to 60 s, so another ENI's
+// record of the same packets can arrive up to ~11 minutes of data later; twice that leaves margin.
+constexpr std::int64_t resolve_horizon = 1200;
+
 // Connection tracking's idle timeouts (aws-flow-logs.md §5.2): TCP established 432000 s by default,
-// UDP streams 180 s; ICMP and other protocols use the UDP figure here.
-std::int64_t idle_timeout(std::uint8_t protocol) noexcept { return protocol == 6 ? 432000 : 180; }
+// UDP streams 180 s; ICMP and other protocols use the UDP figure here. A tuple silent for longer than
+// the resolution horizon also starts a new connection: flow logs cannot tell a TCP connection idle
+// for days from the same client port reused later, and reuse is by far the more common, so both
+// ways of resolving (at the end, or as the data goes) split there alike.
+std::int64_t idle_timeout(std::uint8_t protocol) noexcept { return protocol == 6 ? resolve_horizon : 180; }
 
 // A 5-tuple is reused: a new SYN after the connection closed (FIN or RST), or traffic after a gap
 // longer than the idle timeout, starts a new connection.
@@ -148,11 +156,6 @@ void add_evidence(evidence_acc& e, const observation& o, std::uint32_t eni) {
   }
 }
 
-// How long a connection stays open to more records after its last one, once later data has been read:
-// capture windows last up to 10 minutes and start/end lag the packets by up to 60 s, so another ENI's
-// record of the same packets can arrive up to ~11 minutes of data later; twice that leaves margin.
-constexpr std::int64_t resolve_horizon = 1200;
-
 // A connection can be resolved early once nothing later in time-ordered input can change it: it is
 // past the horizon, and every ENI that saw it has logged something more than a capture window after
 // it (so it is not in the ENI's last window, where `data_edge` would make it inconclusive).
@@ -164,8 +167,15 @@ bool settled(const conn_state& c, std::int64_t cutoff, const correlator::state& 
   });
 }
 
-void sweep(correlator::state& st) {
-  const std::int64_t cutoff = st.newest - resolve_horizon;
+// The data time up to which the input is known to have been read: the newest record, unless a
+// later input may still hold older records. INT64_MIN when unknown.
+std::int64_t read_up_to(const correlator::state& st, std::uint32_t file) {
+  const std::int64_t later = file < st.later_inputs_from.size() ? st.later_inputs_from[file] : INT64_MAX;
+  return std::min(st.newest, later);
+}
+
+void sweep(correlator::state& st, std::int64_t up_to) {
+  const std::int64_t cutoff = up_to - resolve_horizon;
   std::vector<keyed_conn> batch;
   for (auto it = st.conns.begin(); it != st.conns.end();) {
     if (settled(it->second, cutoff, st)) {
@@ -180,8 +190,8 @@ void sweep(correlator::state& st) {
     batch.push_back(std::move(kc));
     return true;
   });
-  st.resolved_below = cutoff;
-  st.last_sweep = st.newest;
+  st.resolved_below = std::max(st.resolved_below, cutoff);
+  st.last_sweep = up_to;
   st.resolved_early += batch.size();
   resolve_batch(st, batch, st.emit);
 }
@@ -261,17 +271,35 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       if (o.action == action_t::reject || vit->reason == reject_reason_t::absent) vit->reason = o.reason;
     }
     // Checked per record, not per block, so what is resolved when does not depend on block sizes.
-    if (st.emit && st.newest != INT64_MIN) {
-      if (st.last_sweep == INT64_MIN) {
-        st.last_sweep = st.newest;  // the first sweep waits until half a horizon of data was read
-      } else if (st.newest - st.last_sweep >= resolve_horizon / 2) {
-        sweep(st);
+    if (st.emit) {
+      const std::int64_t up_to = read_up_to(st, o.file);
+      if (up_to == INT64_MIN) {
+        // nothing can be resolved yet
+      } else if (st.last_sweep == INT64_MIN) {
+        st.last_sweep = up_to;  // the first sweep waits until a quarter horizon of data was read
+      } else if (up_to - st.last_sweep >= resolve_horizon / 4) {
+        sweep(st, up_to);
       }
     }
   }
 }
 
-void correlator::resolve_as_you_go(std::function<void(connection&&)> emit) { state_->emit = std::move(emit); }
+void correlator::resolve_as_you_go(std::function<void(connection&&)> emit, const input_list& inputs) {
+  auto& st = *state_;
+  st.emit = std::move(emit);
+  // A file's records start up to a capture window plus lag before the time its key names.
+  st.later_inputs_from.assign(inputs.files.size(), INT64_MAX);
+  std::int64_t earliest = INT64_MAX;
+  for (std::size_t i = inputs.files.size(); i-- > 0;) {
+    st.later_inputs_from[i] = earliest;
+    const auto& f = inputs.files[i];
+    if (!f.key_time) {
+      earliest = INT64_MIN;
+    } else if (earliest != INT64_MIN) {
+      earliest = std::min(earliest, *f.key_time - key_time_margin_seconds);
+    }
+  }
+}
 
 void correlator::finish(const std::function<void(connection&&)>& emit) {
   auto& st = *state_;
@@ -308,8 +336,8 @@ packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
   for (std::size_t i = 0; i < e.line_count; ++i) {
     const line_ref& r = e.lines[i];
     evidence_line l;
-    l.file = r.file;
-    l.line = r.line;
+    l.file = r.file();
+    l.line = r.line();
     l.eni = st.strings[r.eni];
     l.direction = r.direction;
     l.action = r.action;
