@@ -135,6 +135,11 @@ path_result explain_path(const topology& topo, const ip_address& from, const ip_
 /// Plain text for the CLI (src/output/path_render.cpp): the endpoints, both legs step by step, where the
 /// connection stops, and the notes.
 std::string render_path_text(const path_result& result);
+/// The `flowsleuth/explain-path/v1` JSON object (src/output/path_json.cpp, documented in docs/cli.md):
+/// the query, both endpoints, both legs with their steps, the outcome, the first blocking step, the fixes
+/// and the notes. `config_problems` (`file:path: message` lines) are carried along so a script sees what
+/// the verdict could not rest on.
+std::string render_path_json(const path_result& result, const std::vector<std::string>& config_problems = {});
 
 // ---------------------------------------------------------------------------------------------------
 // Smallest fix

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "flowsleuth/config_loader.hpp"
 #include "flowsleuth/ingest.hpp"
 #include "flowsleuth/render.hpp"
 
@@ -54,10 +55,15 @@ int ingest_exit_code(const ingest_report& r, const reading_options& o);
 /// Writes skipped-line summaries and file errors to stderr unless --quiet.
 void report_problems(const ingest_report& r, const reading_options& o);
 
+/// Loads --config paths, printing every problem to stderr as `file:path: message` (and collecting the
+/// same lines in `problems` when given). Throws usage_error when no file was found or none could be used.
+config_load_result load_config_or_fail(const std::vector<std::string>& paths, std::vector<std::string>* problems = nullptr);
+
 int run_inspect(int argc, char** argv);
 int run_records(int argc, char** argv);
 int run_diagnose(int argc, char** argv);
 int run_rules(int argc, char** argv);
+int run_explain_path(int argc, char** argv);
 
 /// The shipped rule pack: `rules/` in the source tree the binary was built in.
 std::string default_rules_dir(const char* argv0);

@@ -14,12 +14,15 @@ constexpr const char* top_help =
     "flowsleuth — which layer blocked a connection, and why, from AWS VPC Flow Logs\n\n"
     "usage: flowsleuth COMMAND [options] INPUT...\n\n"
     "commands:\n"
-    "  diagnose  which layer blocked each connection, and why (the main job)\n"
-    "  inspect   what was read: files, layouts, records per action and status, ENIs, gaps, skipped lines\n"
-    "  records   normalized records as NDJSON or CSV, for other tools\n"
-    "  rules     list, show or validate the YAML rule pack\n\n"
+    "  diagnose      which layer blocked each connection, and why (the main job)\n"
+    "  inspect       what was read: files, layouts, records per action and status, ENIs, gaps, skipped lines\n"
+    "  records       normalized records as NDJSON or CSV, for other tools\n"
+    "  rules         list, show or validate the YAML rule pack\n"
+    "  explain-path  which security group or network ACL check stops one connection, from the\n"
+    "                configuration alone (aws ec2 describe-* output or a YAML topology; no logs)\n\n"
     "Run 'flowsleuth COMMAND --help' for a command's options and examples.\n\n"
-    "exit codes: 0 success · 1 findings when asked to fail on them · 2 usage or input error\n";
+    "exit codes: 0 success · 1 findings when asked to fail on them, or a path explain-path finds not allowed ·\n"
+    "            2 usage or input error\n";
 
 }  // namespace
 
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
     if (cmd == "inspect") return run_inspect(argc - 1, argv + 1);
     if (cmd == "rules") return run_rules(argc - 1, argv + 1);
     if (cmd == "records") return run_records(argc - 1, argv + 1);
+    if (cmd == "explain-path") return run_explain_path(argc - 1, argv + 1);
     std::fprintf(stderr, "flowsleuth: unknown command '%s'\n\n%s", argv[1], top_help);
     return exit_usage;
   } catch (const usage_error& e) {
