@@ -73,9 +73,18 @@ struct connection {
   fact_set facts;
 };
 
+/// An ENI as configuration describes it: its addresses replace the ones learned from records.
+struct configured_eni {
+  std::string id;
+  std::vector<ip_address> addresses;  ///< every private IPv4 and IPv6 address
+  std::string subnet;                 ///< empty when unknown
+};
+
 struct correlate_options {
   /// --traffic-type ALL: the flow logs are known to capture both ACCEPT and REJECT.
   bool traffic_type_all = false;
+  /// From --config: ENIs whose own addresses and subnet are known rather than learned.
+  std::vector<configured_eni> enis;
 };
 
 class correlator final : public record_consumer {

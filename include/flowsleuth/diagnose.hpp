@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "flowsleuth/cidr.hpp"
+#include "flowsleuth/config_check.hpp"
 #include "flowsleuth/correlate.hpp"
 #include "flowsleuth/rule.hpp"
 
@@ -25,6 +26,7 @@ struct connection_finding {
   std::optional<rule_blocking> blocking;
   std::string rule_id;  ///< empty when no rule matched
   std::string explanation, remediation;
+  std::optional<config_assessment> config;  ///< with --config, for connections blocked by an SG or NACL
 };
 
 struct port_range {
@@ -47,6 +49,7 @@ struct flow_finding {
   std::vector<port_range> failed_client_ports, working_client_ports;
   std::vector<evidence_line> evidence;
   fact_set facts;  ///< of the connection that gave the flow its verdict (for --explain)
+  std::optional<config_assessment> config;  ///< of that connection, with --config
 };
 
 /// Internet noise: several public sources blocked the same way at the same server and port (scans,
@@ -85,6 +88,7 @@ struct diagnosis {
   std::vector<flow_group> groups;               ///< groups of at least min_group_size public-source flows
   std::map<verdict, std::uint64_t> flow_counts, connection_counts;
   std::uint64_t suppressed_flows = 0;  ///< flows a suppression entry left out (not in flow_counts)
+  std::vector<drift_finding> drift;    ///< with --config: where configuration and logs disagree (one per flow)
   std::uint64_t unlisted_ok_flows = 0; ///< healthy flows counted in flow_counts but not in `flows` (no keep_ok)
 };
 
@@ -97,15 +101,21 @@ class diagnosis_builder {
   /// `keep_connections` false leaves diagnosis::connections empty (reports that show flows only).
   diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok, bool keep_connections = true);
   ~diagnosis_builder();
+  /// With configuration: name exact rules, propose fixes, and collect drift. The checker must outlive
+  /// the builder.
+  void use_config(const config_checker& checker) noexcept { config_ = &checker; }
   void add(connection c);
   diagnosis finish();
 
  private:
   struct flow_acc;
+  void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
   const rule_matcher& rules_;
   diagnose_filters filters_;
   bool keep_ok_;
   bool keep_connections_;
+  const config_checker* config_ = nullptr;
+  std::vector<drift_finding> drift_;
   struct flow_index;
   std::unique_ptr<flow_index> index_;  ///< flow key → position in flows_
   std::vector<std::unique_ptr<flow_acc>> flows_;

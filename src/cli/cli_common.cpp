@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
+#include <set>
 #include <thread>
 #include <variant>
 
@@ -114,6 +115,20 @@ void report_problems(const ingest_report& r, const reading_options& o) {
   if (o.quiet) return;
   const std::string text = render_problems_text(r, style_for_stderr(o));
   std::fputs(text.c_str(), stderr);
+}
+
+config_load_result load_config_or_fail(const std::vector<std::string>& paths, std::vector<std::string>* problems) {
+  config_load_result config = load_config(paths);
+  std::set<std::string> unusable;  // files with a fatal problem
+  for (const auto& p : config.problems) {
+    const std::string line = p.to_string();
+    std::fprintf(stderr, "%s\n", line.c_str());
+    if (problems) problems->push_back(line);
+    if (p.fatal) unusable.insert(p.file);
+  }
+  if (config.files.empty()) throw usage_error("--config: no .json, .yaml or .yml file found");
+  if (unusable.size() >= config.files.size()) throw usage_error("--config: no file could be used (see above)");
+  return config;
 }
 
 }  // namespace flowsleuth::cli

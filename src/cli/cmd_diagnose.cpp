@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.hpp"
+#include "flowsleuth/config_check.hpp"
+#include "flowsleuth/config_loader.hpp"
 #include "flowsleuth/consumer_pair.hpp"
 #include "flowsleuth/correlate.hpp"
 #include "flowsleuth/diagnose.hpp"
@@ -12,7 +14,8 @@ namespace flowsleuth::cli {
 int run_diagnose(int argc, char** argv) {
   reading_options o;
   std::string output = "text", fail_on, traffic_type;
-  std::vector<std::string> clients, servers, enis, rule_dirs;
+  std::vector<std::string> clients, servers, enis, rule_dirs, config_paths;
+  std::string ephemeral = "all";
   std::string protocol, suppress_file;
   int port = -1;
   bool all = false, explain = false;
@@ -31,6 +34,11 @@ int run_diagnose(int argc, char** argv) {
        "exit with code 1 when a flow is blocked (blocked), or anything but ok/late-packets/not-captured (suspicious)")
       ("traffic-type", po::value(&traffic_type)->value_name("ALL|ACCEPT|REJECT"),
        "what the flow logs capture, when known: ALL lets verdicts that rest on a missing record be certain")
+      ("config", po::value(&config_paths)->value_name("PATH"),
+       "aws ec2 describe-* JSON or a topology YAML (file or directory, repeatable): name the exact NACL entry or "
+       "missing security-group allow, propose the fix, report drift; ENI addresses replace learned ones")
+      ("ephemeral", po::value(&ephemeral)->value_name("RANGE"),
+       "with --config: client ports a return-traffic fix opens: all (1024-65535, default), linux, windows or FROM-TO")
       ("rules", po::value(&rule_dirs)->value_name("DIR"), "add or override rules from DIR (repeatable)")
       ("suppress", po::value(&suppress_file)->value_name("FILE"),
        "leave out known-benign flows listed in FILE (YAML: - {client, server, port, protocol, verdict, reason})");
@@ -45,7 +53,8 @@ int run_diagnose(int argc, char** argv) {
       "examples:\n"
       "  flowsleuth diagnose AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/17/\n"
       "  flowsleuth diagnose --server 10.20.3.0/24 --port 5432 --since 2026-11-17T14:00Z logs/\n"
-      "  flowsleuth diagnose --output json --fail-on blocked captured/ > report.json\n";
+      "  flowsleuth diagnose --output json --fail-on blocked captured/ > report.json\n"
+      "  flowsleuth diagnose --config describe-output/ logs/\n";
   if (!parse_command_line(argc, argv, desc, usage, examples, vm)) return exit_ok;
   if (vm.count("input")) o.inputs = vm["input"].as<std::vector<std::string>>();
   if (output != "text" && output != "json" && output != "markdown" && output != "dot") {
@@ -57,6 +66,8 @@ int run_diagnose(int argc, char** argv) {
   if (!traffic_type.empty() && traffic_type != "ALL" && traffic_type != "ACCEPT" && traffic_type != "REJECT") {
     throw usage_error("--traffic-type must be ALL, ACCEPT or REJECT");
   }
+  const auto ephemeral_range = parse_ephemeral_range(ephemeral);
+  if (!ephemeral_range) throw usage_error("--ephemeral must be all, linux, windows or FROM-TO (e.g. 32768-60999)");
   diagnose_filters filters;
   for (const auto& c : clients) {
     auto range = cidr::parse(c);
@@ -102,9 +113,19 @@ int run_diagnose(int argc, char** argv) {
   inspect_consumer counts;
   correlate_options copts;
   copts.traffic_type_all = traffic_type == "ALL";
+  std::optional<config_load_result> config;
+  std::unique_ptr<config_checker> checker;
+  if (!config_paths.empty()) {
+    config = load_config_or_fail(config_paths);
+    checker = std::make_unique<config_checker>(config->topo, *ephemeral_range);
+    copts.enis = checker->enis();
+    // describe-flow-logs says what the logs capture, unless --traffic-type said it already.
+    if (traffic_type.empty() && checker->traffic_type_all().value_or(false)) copts.traffic_type_all = true;
+  }
   correlator corr(copts);
   // Only the JSON report lists connections; the others show flows, so big inputs need not keep them.
   diagnosis_builder builder(matcher, filters, all, output == "json");
+  if (checker) builder.use_config(*checker);
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   corr.resolve_as_you_go(add, prepared.inputs);
   consumer_pair both(counts, corr);

@@ -197,8 +197,9 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       bool is_client = contains(own, conn.client.ip);
       bool is_server = contains(own, conn.server.ip);
       if (is_client || is_server) {
-        direction_source = contains(e.declared, is_client ? conn.client.ip : conn.server.ip) ? "flow-direction"
-                                                                                             : "eni-address";
+        direction_source = e.configured ? "config"
+                           : contains(e.declared, is_client ? conn.client.ip : conn.server.ip) ? "flow-direction"
+                                                                                                : "eni-address";
       } else if (!own.empty()) {
         // The ENI's addresses are known and are neither end's: an intermediary (NAT gateway, transit
         // gateway attachment, appliance) that pkt-* addresses tied to this connection.

@@ -48,6 +48,7 @@ struct eni_state {
   // The ENI's own addresses. Named by flow-direction when logged (egress: srcaddr, ingress: dstaddr);
   // else, per address family (dual-stack ENIs log both), the one address present in every record.
   std::vector<ip_address> declared;
+  bool configured = false;  // declared comes from configuration: complete, nothing to learn
   std::vector<ip_address> candidates[2];  // [IPv4, IPv6]
   bool candidates_started[2] = {false, false};
   std::int64_t first = INT64_MAX, last = INT64_MIN;
@@ -153,6 +154,7 @@ struct correlator::state {
   std::vector<std::string> strings{""};
   std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
   std::unordered_map<std::uint32_t, detail::eni_state> enis;
+  std::unordered_map<std::string, const configured_eni*> configured;  // by ENI id
   std::unordered_map<detail::conn_key, detail::conn_state, detail::conn_key_hash> conns;
   /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended.
   std::vector<detail::keyed_conn> ended;

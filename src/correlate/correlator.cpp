@@ -199,7 +199,8 @@ void sweep(correlator::state& st, std::int64_t up_to) {
 }  // namespace
 
 correlator::correlator(correlate_options options) : state_(std::make_unique<state>()) {
-  state_->options = options;
+  state_->options = std::move(options);
+  for (const auto& e : state_->options.enis) state_->configured[e.id] = &e;
 }
 correlator::~correlator() = default;
 
@@ -217,7 +218,14 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     const std::uint32_t eni = remap[o.eni];
     if (eni == 0) continue;  // without an ENI a record cannot be placed
     eni_state& e = st.enis[eni];
-    if (e.name.empty()) e.name = st.strings[eni];
+    if (e.name.empty()) {
+      e.name = st.strings[eni];
+      if (const auto c = st.configured.find(e.name); c != st.configured.end()) {
+        e.declared = c->second->addresses;
+        e.configured = true;
+        if (!c->second->subnet.empty()) e.subnet = st.intern(c->second->subnet);
+      }
+    }
     if (!e.subnet && o.subnet) e.subnet = remap[o.subnet];
     if (o.has_time) {
       e.first = std::min(e.first, o.start);
@@ -239,7 +247,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     } else if (!e.candidates[fam].empty()) {
       std::erase_if(e.candidates[fam], [&](const ip_address& c) { return c != o.src && c != o.dst; });
     }
-    if (o.direction != direction_t::none && e.declared.size() < 16) {
+    if (o.direction != direction_t::none && e.declared.size() < 16 && !e.configured) {
       const ip_address& own = o.direction == direction_t::egress ? o.src : o.dst;
       if (std::find(e.declared.begin(), e.declared.end(), own) == e.declared.end()) e.declared.push_back(own);
     }

@@ -156,6 +156,7 @@ struct diagnosis_builder::flow_acc {
   std::int64_t first = INT64_MAX, last = INT64_MIN;
   std::optional<std::int64_t> first_reject;
   std::vector<std::uint16_t> failed, working;
+  bool drift_noted = false;
 };
 
 diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok,
@@ -167,6 +168,56 @@ diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters
       index_(std::make_unique<flow_index>()) {}
 
 diagnosis_builder::~diagnosis_builder() = default;
+
+void diagnosis_builder::check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept) {
+  auto note_drift = [&](drift_finding d) {
+    if (drift_noted) return;
+    drift_noted = true;
+    drift_.push_back(std::move(d));
+  };
+  if (f.outcome == verdict::ok) {
+    // Once per flow: on real logs healthy connections number in the millions.
+    if (!drift_noted) {
+      if (auto d = config_->check_accepted(c)) note_drift(std::move(*d));
+      drift_noted = true;
+    }
+    return;
+  }
+  const bool guarded = f.outcome == verdict::blocked && f.blocking &&
+                       (f.blocking->layer == blocking_layer::security_group ||
+                        f.blocking->layer == blocking_layer::network_acl ||
+                        f.blocking->layer == blocking_layer::security_group_or_network_acl);
+  if (!guarded || !kept) return;
+  config_assessment a = config_->assess_block(c, *f.blocking);
+  if (a.status == config_status::confirmed) {
+    // The logs placed the REJECT; the configuration names the rule there: no other cause remains.
+    f.blocking->layer = a.layer;
+    f.blocking->direction = a.direction;
+    // Block Public Access is not in the configuration we read: when the logs left it open, it stays open.
+    const bool bpa_open = std::find(f.blocking->candidates.begin(), f.blocking->candidates.end(),
+                                    blocking_layer::block_public_access) != f.blocking->candidates.end();
+    f.blocking->candidates = {a.layer};
+    if (bpa_open) f.blocking->candidates.push_back(blocking_layer::block_public_access);
+    f.blocking->confidence = confidence_level::certain;
+  } else if (a.status == config_status::contradicted) {
+    drift_finding d;
+    d.kind = drift_finding::kind_t::allows_rejected;
+    d.protocol = c.protocol;
+    d.client = c.client;
+    d.server = c.server;
+    const auto& p = enforcing_point(c, *f.blocking);
+    d.logs_say = fmt::format("{} REJECTed it ({} record{})", p.eni.empty() ? "the ENI" : p.eni, p.rejected.records,
+                             p.rejected.records == 1 ? "" : "s");
+    d.config_says = a.config_says;
+    d.evidence = p.rejected.lines;
+    d.explanation =
+        "The configuration allows traffic that the flow logs show REJECTed: the configuration changed since these "
+        "records were written, a layer the configuration does not show rejected it, or these are late packets of a "
+        "connection whose tracking ended.";
+    note_drift(std::move(d));
+  }
+  f.config = std::move(a);
+}
 
 void diagnosis_builder::add(connection c) {
   if (!passes(c, filters_)) return;
@@ -209,6 +260,7 @@ void diagnosis_builder::add(connection c) {
       f.explanation = "no rule of the pack matches this evidence:" + facts;
     }
   }
+  if (config_) check_config(c, f, acc.drift_noted, kept);
   if (worse) acc.worst_rank = rank;
   if (kept && (worse || !acc.listed)) {
     if (!acc.listed) {
@@ -226,6 +278,7 @@ void diagnosis_builder::add(connection c) {
     fl.explanation = f.explanation;
     fl.remediation = f.remediation;
     fl.facts = c.facts;
+    fl.config = f.config;
     fl.blocking_eni.clear();
     fl.blocking_subnet.clear();
     if (fl.blocking) {
@@ -347,6 +400,7 @@ diagnosis diagnosis_builder::finish() {
   for (const auto& f : out.flows) ++out.flow_counts[f.outcome];
   if (unlisted_ok) out.flow_counts[verdict::ok] += unlisted_ok;
   out.unlisted_ok_flows = unlisted_ok;
+  out.drift = std::move(drift_);
   flows_.clear();
   out.connection_counts = connection_counts_;
   out.connections.reserve(findings.size());

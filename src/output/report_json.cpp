@@ -26,8 +26,65 @@ void write_protocol(json_writer& w, std::uint8_t p) {
   }
 }
 
+void write_rule_ref(json_writer& w, const std::optional<config_assessment>& cfg) {
+  if (!cfg || !cfg->rule) {
+    w.null();
+    return;
+  }
+  const blocking_rule_ref& r = *cfg->rule;
+  w.begin_object();
+  if (r.kind == blocking_rule_ref::kind_t::nacl_entry) {
+    w.key("kind").value("nacl-entry");
+    w.key("acl").value(r.acl);
+    // The `*` default rule is number 32767 in the API; `default` says so without parsing numbers.
+    w.key("rule_number").value(static_cast<std::int64_t>(r.rule_number.value_or(32767)));
+    w.key("default").value(!r.rule_number.has_value());
+    w.key("egress").value(r.egress);
+    w.key("action").value("deny");
+  } else {
+    w.key("kind").value("sg-missing-allow");
+    w.key("groups").begin_array();
+    for (const auto& g : r.groups) w.value(g);
+    w.end_array();
+    w.key("eni").value(r.eni);
+    w.key("egress").value(r.egress);
+  }
+  w.key("text").value(r.text);
+  w.end_object();
+}
+
+// Extension: what --config concluded about this finding; null without configuration.
+void write_config(json_writer& w, const std::optional<config_assessment>& cfg) {
+  w.key("config");
+  if (!cfg) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("status").value(to_string(cfg->status));
+  w.key("missing").begin_array();
+  for (const auto& m : cfg->missing) w.value(m);
+  w.end_array();
+  w.key("config_says");
+  if (cfg->config_says.empty()) {
+    w.null();
+  } else {
+    w.value(cfg->config_says);
+  }
+  w.key("fix");
+  if (!cfg->fix) {
+    w.null();
+  } else {
+    w.begin_object().key("summary").value(cfg->fix->summary).key("command").value(cfg->fix->command);
+    w.key("warnings").begin_array();
+    for (const auto& x : cfg->fix->warnings) w.value(x);
+    w.end_array().end_object();
+  }
+  w.end_object();
+}
+
 void write_blocking(json_writer& w, const std::optional<rule_blocking>& b, const std::string& eni,
-                    const std::string& subnet) {
+                    const std::string& subnet, const std::optional<config_assessment>& cfg) {
   if (!b) {
     w.null();
     return;
@@ -46,7 +103,8 @@ void write_blocking(json_writer& w, const std::optional<rule_blocking>& b, const
   w.key("subnet");
   opt_string(w, subnet);
   w.key("confidence").value(to_string(b->confidence));
-  w.key("rule").null();  // names the exact NACL entry or SG once configuration is given
+  w.key("rule");  // the exact NACL entry or the security groups lacking an allow, with --config
+  write_rule_ref(w, cfg);
   w.key("candidates").begin_array();
   for (auto c : b->candidates) w.value(to_string(c));
   w.end_array();
@@ -120,10 +178,10 @@ void write_opt_time(json_writer& w, const std::optional<std::int64_t>& t) {
 // verdict, blocking, rule_id, decided_by, first_reject: the same keys for flows and connections.
 void write_verdict(json_writer& w, verdict v, const std::optional<rule_blocking>& blocking, const std::string& eni,
                    const std::string& subnet, const std::string& rule_id, const std::vector<std::string>& decided_by,
-                   const std::optional<std::int64_t>& first_reject) {
+                   const std::optional<std::int64_t>& first_reject, const std::optional<config_assessment>& cfg) {
   w.key("verdict").value(to_string(v));
   w.key("blocking");
-  write_blocking(w, blocking, eni, subnet);
+  write_blocking(w, blocking, eni, subnet, cfg);
   w.key("rule_id");
   opt_string(w, rule_id);
   w.key("decided_by").begin_array();
@@ -184,7 +242,7 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     w.key("server");
     write_endpoint(w, f.server, true);
     write_verdict(w, f.outcome, f.blocking, f.blocking_eni, f.blocking_subnet, f.rule_id, f.decided_by,
-                  f.first_reject);
+                  f.first_reject, f.config);
     w.key("time_range");
     if (f.connections == 0) {
       w.null();
@@ -193,6 +251,7 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     }
     w.key("explanation").value(f.explanation);
     w.key("remediation").value(f.remediation);
+    write_config(w, f.config);
     w.key("connections").begin_object().key("total").value(f.connections).key("by_verdict");
     write_counts(w, f.by_verdict);
     w.end_object();
@@ -225,11 +284,12 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
       eni = p.eni;
       subnet = p.subnet;
     }
-    write_verdict(w, f.outcome, f.blocking, eni, subnet, f.rule_id, c.decided_by, c.first_reject);
+    write_verdict(w, f.outcome, f.blocking, eni, subnet, f.rule_id, c.decided_by, c.first_reject, f.config);
     w.key("time_range");
     write_time_range(w, c.first, c.last);
     w.key("explanation").value(f.explanation);
     w.key("remediation").value(f.remediation);
+    write_config(w, f.config);
     w.key("observation_points").begin_object();
     for (const auto& [name, p] : {std::pair{"client_egress", &c.client_egress}, {"server_ingress", &c.server_ingress},
                                   {"server_egress", &c.server_egress}, {"client_ingress", &c.client_ingress}}) {
@@ -245,7 +305,24 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     w.end_object();
   }
   w.end_array();
-  w.key("drift").begin_array().end_array();
+  w.key("drift").begin_array();
+  for (const auto& x : d.drift) {
+    w.begin_object();
+    w.key("kind").value(to_string(x.kind));
+    w.key("protocol");
+    write_protocol(w, x.protocol);
+    w.key("client");
+    write_endpoint(w, x.client, true);
+    w.key("server");
+    write_endpoint(w, x.server, true);
+    w.key("logs").value(x.logs_say);
+    w.key("config").value(x.config_says);
+    w.key("explanation").value(x.explanation);
+    w.key("evidence");
+    write_evidence(w, x.evidence, input);
+    w.end_object();
+  }
+  w.end_array();
   // Extension: public-source flows blocked the same way at one server and port (indexes into flows
   // as listed here, i.e. after the --all filter).
   w.key("groups").begin_array();

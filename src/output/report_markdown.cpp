@@ -56,6 +56,17 @@ std::string render_report_markdown(const diagnosis& d, const ingest_report& inpu
     }
     out += fmt::format("- **Why:** {}\n", cell(f->explanation));
     if (!f->remediation.empty()) out += fmt::format("- **Fix:** {}\n", cell(f->remediation));
+    if (f->config) {
+      const auto& a = *f->config;
+      if (a.status == config_status::confirmed) {
+        out += fmt::format("- **Blocking rule (from config):** `{}`\n", a.rule->text);
+        if (a.fix) out += fmt::format("- **Change:** `{}`\n\n  ```sh\n  {}\n  ```\n", a.fix->summary, a.fix->command);
+      } else if (a.status == config_status::contradicted) {
+        out += fmt::format("- **Config allows it:** {} (see drift)\n", cell(a.config_says));
+      } else {
+        for (const auto& m : a.missing) out += fmt::format("- **Config cannot say:** {}\n", cell(m));
+      }
+    }
     if (f->first_reject) out += fmt::format("- **First REJECT:** {}\n", format_iso(*f->first_reject));
     out += fmt::format("- **Rule:** `{}`\n", f->rule_id.empty() ? "(none)" : f->rule_id);
     if (!f->evidence.empty()) {
@@ -65,6 +76,13 @@ std::string render_report_markdown(const diagnosis& d, const ingest_report& inpu
                            l.eni, l.direction == direction_t::none ? "" : to_string(l.direction), to_string(l.action));
       }
       out += "```\n\n</details>\n";
+    }
+  }
+  if (!d.drift.empty()) {
+    out += "\n### Drift: configuration and logs disagree\n\n| kind | flow | logs | config |\n|---|---|---|---|\n";
+    for (const auto& x : d.drift) {
+      out += fmt::format("| {} | {} {} → {} | {} | {} |\n", to_string(x.kind), protocol_name(x.protocol),
+                         endpoint_md(x.client, false), endpoint_md(x.server, true), cell(x.logs_say), cell(x.config_says));
     }
   }
   std::string counts;

@@ -59,6 +59,45 @@ std::string verdict_label(verdict v, const detail::painter& paint) {
   }
 }
 
+// What --config concluded: the culprit and the change, or why it could not say.
+std::string config_lines(const config_assessment& a, const detail::painter& paint) {
+  std::string out;
+  switch (a.status) {
+    case config_status::confirmed:
+      out += fmt::format("  rule      {}\n", paint.bold(a.rule->text));
+      if (a.fix) {
+        out += fmt::format("  change    {}\n", a.fix->summary);
+        out += fmt::format("            $ {}\n", a.fix->command);
+        for (const auto& w : a.fix->warnings) out += fmt::format("            {}\n", paint.yellow("note: " + w));
+      }
+      break;
+    case config_status::contradicted:
+      out += fmt::format("  config    {} {} (see drift below)\n", paint.yellow("allows it:"), a.config_says);
+      break;
+    case config_status::incomplete:
+      for (const auto& m : a.missing) out += fmt::format("  config    cannot say: {}\n", m);
+      break;
+  }
+  return out;
+}
+
+std::string drift_text(const diagnosis& d, const ingest_report& input, const detail::painter& paint) {
+  if (d.drift.empty()) return {};
+  std::string out = fmt::format("\n{}\n", paint.bold("drift: configuration and logs disagree"));
+  for (const auto& x : d.drift) {
+    out += fmt::format("\n{}  {} {} → {}\n", paint.yellow(std::string(to_string(x.kind))), protocol_name(x.protocol),
+                       endpoint_text(x.client, false), endpoint_text(x.server, true));
+    out += fmt::format("  logs      {}\n  config    {}\n  why       {}\n", x.logs_say, x.config_says, x.explanation);
+    for (std::size_t i = 0; i < x.evidence.size() && i < 2; ++i) {
+      const auto& l = x.evidence[i];
+      std::string path = l.file < input.files.size() ? input.files[l.file].path : "?";
+      if (const auto slash = path.rfind('/'); slash != std::string::npos) path = path.substr(slash + 1);
+      out += fmt::format("  {}\n", paint.dim(fmt::format("{}:{}  {} {}", path, l.line, l.eni, to_string(l.action))));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
@@ -135,6 +174,7 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
     }
     out += fmt::format("  why       {}\n", f.explanation);
     if (!f.remediation.empty()) out += fmt::format("  fix       {}\n", f.remediation);
+    if (f.config) out += config_lines(*f.config, paint);
     if (f.first_reject && !g) out += fmt::format("  first REJECT {}\n", format_iso(*f.first_reject));
     if (f.by_verdict.size() > 1) {
       std::string c;
@@ -163,6 +203,7 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
     }
   }
   if (listed == 0) out += fmt::format("\n{}\n", paint.green("No blocked or suspicious flows."));
+  out += drift_text(d, input, paint);
   out += fmt::format("\n{} ", paint.bold("summary:"));
   std::string c;
   for (const auto& [v, n] : d.flow_counts) c += fmt::format("{}{} {}", c.empty() ? "" : " · ", n, to_string(v));

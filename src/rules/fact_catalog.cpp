@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 3> address_values{"private", "public", "n
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
 constexpr std::array<std::string_view, 3> data_edge_values{"none", "end", "start"};
 constexpr std::array<std::string_view, 3> intermediary_values{"none", "nat-gateway", "transit-gateway"};
-constexpr std::array<std::string_view, 4> direction_source_values{"flow-direction", "eni-address", "ports", "unknown"};
+constexpr std::array<std::string_view, 5> direction_source_values{"flow-direction", "eni-address", "config", "ports", "unknown"};
 constexpr std::span<const std::string_view> no_values{};
 
 constexpr std::array<fact_info, fact_count> catalogue{{
