@@ -182,7 +182,10 @@ int run_explain_path(int argc, char** argv) {
   const auto& topo = config.topo;
   const bool anything = !topo.vpcs.empty() || !topo.subnets.empty() || !topo.enis.empty() || !topo.nacls.empty() ||
                         !topo.security_groups.empty();
-  if (config.files.empty()) throw usage_error("--config: no .json, .yaml or .yml file found");
+  if (config.files.empty()) {
+    throw usage_error(problems.empty() ? "--config: no .json, .yaml or .yml file in the paths given"
+                                       : "--config: nothing could be read (see above)");
+  }
   if (unusable.size() >= config.files.size()) throw usage_error("--config: no file could be used (see above)");
   if (!anything) {
     throw usage_error("--config: no VPC, subnet, ENI, network ACL or security group described: nothing to evaluate");

@@ -200,7 +200,17 @@ std::string render_path_json(const path_result& r, const std::vector<std::string
     w.key("side").value(to_string(st.side));
     string_or_null(w, "target", st.layer == blocking_layer::network_acl ? st.acl : st.eni);
     w.key("outcome").value(to_string(st.outcome));
-    string_or_null(w, "rule", st.rule);
+    // A partial step has no single deciding rule; the entry that denies the first blocked ports is the
+    // one a fix goes in front of, so name that one.
+    std::string rule = st.rule;
+    w.key("denied_client_ports").begin_array();
+    for (const auto& part : st.client_ports) {
+      if (part.outcome != check_outcome::denied) continue;
+      write_span(w, part.ports);
+      if (rule.empty()) rule = part.rule;
+    }
+    w.end_array();
+    string_or_null(w, "rule", rule);
     w.key("reason").value(st.reason);
     w.end_object();
   } else {
