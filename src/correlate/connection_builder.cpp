@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 #include "correlate/correlation_state.hpp"
 
@@ -153,8 +154,11 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
   };
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
+  // Each ENI's own addresses, worked out once per batch rather than once per connection.
+  std::unordered_map<std::uint32_t, std::vector<ip_address>> own_of;
   for (const auto& [id, e] : st.enis) {
-    for (const auto& a : own_addresses(e)) owners.push_back({a, id});
+    auto& own = own_of[id] = own_addresses(e);
+    for (const auto& a : own) owners.push_back({a, id});
   }
   std::sort(owners.begin(), owners.end());
   auto owner_of = [&](const ip_address& ip) -> std::uint32_t {
@@ -193,7 +197,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     bool has_intermediary = false;
     for (const auto& v : c.views) {
       const eni_state& e = st.enis[v.eni];
-      const auto own = own_addresses(e);
+      const auto& own = own_of[v.eni];
       bool is_client = contains(own, conn.client.ip);
       bool is_server = contains(own, conn.server.ip);
       if (is_client || is_server) {
