@@ -94,7 +94,7 @@ int run_explain_path(int argc, char** argv) {
        "10.0.2.7/icmp (required)")
       ("client-port", po::value(&client_port)->value_name("N"),
        "the client's source port (tcp/udp); without it replies are checked over the whole --ephemeral range")
-      ("ephemeral", po::value(&ephemeral)->value_name("all|linux|windows|FROM-TO"),
+      ("ephemeral", po::value(&ephemeral)->value_name("RANGE"),
        "the client's port range: all (1024-65535, default; NAT gateways and load balancers), linux "
        "(32768-60999), windows (49152-65535) or FROM-TO; replies are checked over it and a NACL fix opens it")
       ("icmp-type", po::value(&icmp_type)->value_name("T"), "icmp/icmpv6: the request's type (default echo: 8, ICMPv6 128)")

@@ -167,9 +167,14 @@ std::string render_path_json(const path_result& r, const std::vector<std::string
   w.key("protocol_number").value(static_cast<int>(q.protocol));
   number_or_null(w, "server_port", q.server_port);
   number_or_null(w, "client_port", q.client_port);
-  // The range the response leg was evaluated over; only meaningful for tcp/udp without a client port.
+  // The range the response leg was evaluated over: null where it played no part, so nobody reads a
+  // port range into an ICMP query.
   w.key("ephemeral");
-  write_span(w, q.ephemeral);
+  if ((q.protocol == 6 || q.protocol == 17) && !q.client_port) {
+    write_span(w, q.ephemeral);
+  } else {
+    w.null();
+  }
   number_or_null(w, "icmp_type", q.icmp_type);
   number_or_null(w, "icmp_code", q.icmp_code);
   w.end_object();
