@@ -126,7 +126,10 @@ config_load_result load_config_or_fail(const std::vector<std::string>& paths, st
     if (problems) problems->push_back(line);
     if (p.fatal) unusable.insert(p.file);
   }
-  if (config.files.empty()) throw usage_error("--config: no .json, .yaml or .yml file found");
+  if (config.files.empty()) {
+    throw usage_error(config.problems.empty() ? "--config: no .json, .yaml or .yml file in the paths given"
+                                              : "--config: nothing could be read (see above)");
+  }
   if (unusable.size() >= config.files.size()) throw usage_error("--config: no file could be used (see above)");
   return config;
 }

@@ -5,7 +5,6 @@
 #include <cctype>
 #include <cstdio>
 #include <fmt/format.h>
-#include <set>
 #include <stdexcept>
 
 #include "cli/cli_common.hpp"
@@ -171,22 +170,11 @@ int run_explain_path(int argc, char** argv) {
     fixes.return_ports = *range;
   }
 
-  const config_load_result config = load_config(configs);
   std::vector<std::string> problems;
-  std::set<std::string> unusable;  // files with a fatal problem
-  for (const auto& p : config.problems) {
-    problems.push_back(p.to_string());
-    std::fprintf(stderr, "%s\n", problems.back().c_str());
-    if (p.fatal) unusable.insert(p.file);
-  }
+  const config_load_result config = load_config_or_fail(configs, &problems);
   const auto& topo = config.topo;
   const bool anything = !topo.vpcs.empty() || !topo.subnets.empty() || !topo.enis.empty() || !topo.nacls.empty() ||
                         !topo.security_groups.empty();
-  if (config.files.empty()) {
-    throw usage_error(problems.empty() ? "--config: no .json, .yaml or .yml file in the paths given"
-                                       : "--config: nothing could be read (see above)");
-  }
-  if (unusable.size() >= config.files.size()) throw usage_error("--config: no file could be used (see above)");
   if (!anything) {
     throw usage_error("--config: no VPC, subnet, ENI, network ACL or security group described: nothing to evaluate");
   }
