@@ -60,6 +60,7 @@ struct endpoint {
   std::optional<std::uint16_t> port;  ///< nullopt for ICMP
   std::string eni;     ///< the ENI whose address this is, when it is logged
   std::string subnet;
+  std::string name;    ///< with configuration: the instance's Name tag (else the ENI's), e.g. "web-2"
 };
 
 /// One connection, resolved.

@@ -260,6 +260,14 @@ void diagnosis_builder::add(connection c) {
       f.explanation = "no rule of the pack matches this evidence:" + facts;
     }
   }
+  if (config_ && kept) {
+    // Names from configuration, so reports say "web-2" beside the ENI id (also for an ENI the logs lack).
+    for (endpoint* e : {&c.client, &c.server}) {
+      const auto& topo = config_->topo();
+      const network_interface* eni = e->eni.empty() ? topo.eni_by_address(e->ip) : topo.eni_by_id(e->eni);
+      if (eni) e->name = topo.display_name(eni->id);
+    }
+  }
   if (config_) check_config(c, f, acc.drift_noted, kept);
   if (worse) acc.worst_rank = rank;
   if (kept && (worse || !acc.listed)) {

@@ -129,6 +129,8 @@ void write_endpoint(json_writer& w, const endpoint& e, bool with_port) {
   }
   w.key("eni");
   opt_string(w, e.eni);
+  w.key("name");  // extension: the Name tag from --config, else null
+  opt_string(w, e.name);
   w.end_object();
 }
 

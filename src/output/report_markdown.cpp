@@ -21,7 +21,11 @@ std::string cell(std::string s) {
 
 std::string endpoint_md(const endpoint& e, bool port) {
   std::string s = "`" + e.ip.to_string() + (port && e.port ? fmt::format(":{}", *e.port) : "") + "`";
-  if (!e.eni.empty()) s += " (" + e.eni + ")";
+  if (!e.name.empty() && !e.eni.empty()) {
+    s += " (" + e.name + " " + e.eni + ")";
+  } else if (!e.name.empty() || !e.eni.empty()) {
+    s += " (" + (e.name.empty() ? e.eni : e.name) + ")";
+  }
   return s;
 }
 

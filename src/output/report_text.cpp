@@ -42,7 +42,11 @@ std::string endpoint_text(const endpoint& e, bool with_port) {
   if (e.ip.fam() == ip_address::family::none) return "any client";
   std::string s = e.ip.is_v6() ? "[" + e.ip.to_string() + "]" : e.ip.to_string();
   if (with_port && e.port) s += fmt::format(":{}", *e.port);
-  if (!e.eni.empty()) s += fmt::format(" ({})", e.eni);
+  if (!e.name.empty() && !e.eni.empty()) {
+    s += fmt::format(" ({} {})", e.name, e.eni);
+  } else if (!e.name.empty() || !e.eni.empty()) {
+    s += fmt::format(" ({})", e.name.empty() ? e.eni : e.name);
+  }
   return s;
 }
 
