@@ -69,6 +69,9 @@ struct connection {
   endpoint client, server;
   std::vector<std::string> decided_by;  ///< evidence that decided client and server, strongest first
   observation_point client_egress, server_ingress, server_egress, client_ingress;
+  /// A gateway between the endpoints (NAT gateway): its ENI, and the evidence of its own leg to the
+  /// server, joined by ENI, server address, port and time (inferred: the gateway remaps the source port).
+  observation_point via;
   std::int64_t first = 0, last = 0;
   std::optional<std::int64_t> first_reject;
   fact_set facts;
@@ -79,6 +82,7 @@ struct configured_eni {
   std::string id;
   std::vector<ip_address> addresses;  ///< every private IPv4 and IPv6 address
   std::string subnet;                 ///< empty when unknown
+  std::string interface_type;         ///< "interface", "nat_gateway", "transit_gateway", …
 };
 
 struct correlate_options {

@@ -20,6 +20,10 @@ namespace flowsleuth {
 /// Verdicts from most to least severe: a flow takes its most severe connection's verdict.
 int severity_rank(verdict v) noexcept;
 
+/// The observation point where a rule's blocking layer sits: the client's or server's, on the rule's leg,
+/// or the gateway between them (`at: intermediary`).
+const observation_point& enforcing_point(const connection& c, const rule_blocking& b);
+
 struct connection_finding {
   connection conn;
   verdict outcome = verdict::inconclusive;

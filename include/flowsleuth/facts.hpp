@@ -54,9 +54,10 @@ enum class fact_id : std::uint8_t {
   response_reject_packets,
   request_reject_packets,
   direction_source,
+  intermediary_leg,
 };
 
-inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::direction_source) + 1;
+inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::intermediary_leg) + 1;
 
 struct fact_info {
   fact_id id;

@@ -48,7 +48,8 @@ enum class blocking_layer : std::uint8_t {
 };
 enum class traffic_direction : std::uint8_t { inbound, outbound };
 enum class traffic_leg : std::uint8_t { request, response };
-enum class endpoint_role : std::uint8_t { client, server };
+/// Whose ENI or subnet enforces: the client's, the server's, or a gateway's between them (NAT gateway).
+enum class endpoint_role : std::uint8_t { client, server, intermediary };
 enum class confidence_level : std::uint8_t { certain, likely, possible };
 enum class rule_status : std::uint8_t { experimental, stable };
 

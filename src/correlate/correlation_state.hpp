@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -111,6 +112,32 @@ struct conn_state {
 
 using keyed_conn = std::pair<conn_key, conn_state>;
 
+// A gateway's own leg (NAT gateway → server), summarised so a client's leg can be joined to it later:
+// the gateway remaps the client's port, so the two legs share no 5-tuple.
+struct gateway_leg_key {
+  std::uint32_t eni = 0;
+  ip_address peer;
+  std::uint16_t port = 0;
+  std::uint8_t protocol = 0;
+  friend bool operator==(const gateway_leg_key&, const gateway_leg_key&) = default;
+};
+
+struct gateway_leg_hash {
+  std::size_t operator()(const gateway_leg_key& k) const noexcept {
+    std::uint64_t w0, w1;
+    std::memcpy(&w0, k.peer.bytes().data(), 8);
+    std::memcpy(&w1, k.peer.bytes().data() + 8, 8);
+    return mix64(mix64(w0 ^ (std::uint64_t{k.eni} << 24 | std::uint64_t{k.port} << 8 | k.protocol)) ^ w1);
+  }
+};
+
+struct gateway_leg {
+  std::int64_t first = 0, last = 0;
+  bool request_accepted = false, request_rejected = false, response_accepted = false, response_rejected = false;
+  std::array<line_ref, 2> lines{};  // REJECT records first
+  std::uint8_t line_count = 0;
+};
+
 // A network ACL entry names one address range (the source, inbound) and ports, never the destination
 // ENI: two ENIs of one subnet get the same ACL answer for the same source, protocol and port. So when
 // one of them ACCEPTs what the other REJECTs, a security group made the difference.
@@ -171,6 +198,9 @@ struct correlator::state {
   std::uint64_t resolved_early = 0;
   detail::sibling_index siblings;
   std::vector<connection> waiting;  ///< resolved, waiting for sibling_eni_accepts
+  /// ENIs seen between two endpoints (their own address is neither end's), and their own legs.
+  std::unordered_set<std::uint32_t> gateway_enis;
+  std::unordered_map<detail::gateway_leg_key, std::vector<detail::gateway_leg>, detail::gateway_leg_hash> gateway_legs;
 
   std::uint32_t intern(const std::string& s) {
     if (s.empty()) return 0;

@@ -115,6 +115,7 @@ std::vector<configured_eni> config_checker::enis() const {
     c.id = id;
     c.addresses = e.private_addresses;
     c.subnet = e.subnet_id;
+    c.interface_type = e.interface_type;
     if (!c.addresses.empty()) out.push_back(std::move(c));
   }
   return out;
@@ -130,6 +131,13 @@ config_assessment config_checker::assess_block(const connection& c, const rule_b
   config_assessment a;
   a.layer = b.layer;
   a.direction = b.direction;
+  if (b.at == endpoint_role::intermediary) {
+    // The gateway's leg uses its own ports, which the client's leg does not show: that leg, diagnosed
+    // as a flow from the gateway's address, is where its ACL entry is named.
+    a.missing.push_back(fmt::format("the ports of the gateway's own leg ({} is reported as its own flow, with the entry)",
+                                    c.via.eni.empty() ? "the gateway" : c.via.eni));
+    return a;
+  }
   const auto result = evaluate(graph_, c);
   if (!result) {
     a.missing.push_back("the connection has no ports to check rules against");

@@ -49,12 +49,17 @@ bool passes(const connection& c, const diagnose_filters& f) {
   return true;
 }
 
+}  // namespace
+
 // The point whose ENI or subnet enforces a blocking layer.
 const observation_point& enforcing_point(const connection& c, const rule_blocking& b) {
+  if (b.at == endpoint_role::intermediary) return c.via;
   const bool at_server = b.at ? *b.at == endpoint_role::server : true;
   if (b.leg == traffic_leg::request) return at_server ? c.server_ingress : c.client_egress;
   return at_server ? c.server_egress : c.client_ingress;
 }
+
+namespace {
 
 std::optional<std::string> lookup(const connection& c, const connection_finding& f, std::string_view name) {
   auto ip = [](const ip_address& a) { return a.to_string(); };
@@ -310,7 +315,7 @@ void diagnosis_builder::add(connection c) {
     // REJECT records first: they are what proves a block; then the accepted ones around them.
     auto& evidence = acc.listed->evidence;
     for (const bool rejected : {true, false}) {
-      for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
+      for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) {
         for (const auto& l : (rejected ? p->rejected : p->accepted).lines) {
           if (evidence.size() < 8) evidence.push_back(l);
         }

@@ -280,9 +280,7 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     write_endpoint(w, c.server, true);
     std::string eni, subnet;
     if (f.blocking) {
-      const bool at_server = f.blocking->at ? *f.blocking->at == endpoint_role::server : true;
-      const auto& p = f.blocking->leg == traffic_leg::request ? (at_server ? c.server_ingress : c.client_egress)
-                                                             : (at_server ? c.server_egress : c.client_ingress);
+      const auto& p = enforcing_point(c, *f.blocking);
       eni = p.eni;
       subnet = p.subnet;
     }
@@ -299,7 +297,7 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
     }
     w.end_object();
     std::vector<evidence_line> lines;
-    for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress}) {
+    for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) {
       for (const auto* e : {&p->accepted, &p->rejected}) lines.insert(lines.end(), e->lines.begin(), e->lines.end());
     }
     w.key("evidence");

@@ -22,6 +22,8 @@ constexpr std::array<std::string_view, 3> address_values{"private", "public", "n
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
 constexpr std::array<std::string_view, 3> data_edge_values{"none", "end", "start"};
 constexpr std::array<std::string_view, 3> intermediary_values{"none", "nat-gateway", "transit-gateway"};
+constexpr std::array<std::string_view, 5> intermediary_leg_values{"none", "unknown", "ok", "request-rejected",
+                                                                  "response-rejected"};
 constexpr std::array<std::string_view, 5> direction_source_values{"flow-direction", "eni-address", "config", "ports", "unknown"};
 constexpr std::span<const std::string_view> no_values{};
 
@@ -71,6 +73,10 @@ constexpr std::array<fact_info, fact_count> catalogue{{
      "packets in REJECT records of the request leg"},
     {f::direction_source, "direction_source", k::enumeration, direction_source_values,
      "what decided the direction of the records: the flow-direction field, the ENI's own address, or ports"},
+    {f::intermediary_leg, "intermediary_leg", k::enumeration, intermediary_leg_values,
+     "the gateway's own leg to the same server and port at the same time (a NAT gateway remaps the source port, "
+     "so the join is inferred): none (no intermediary), unknown (no such leg, or its legs disagree), ok, "
+     "request-rejected or response-rejected at the gateway's ENI"},
 }};
 
 constexpr bool catalogue_is_indexed_by_id() {

@@ -19,7 +19,7 @@ constexpr std::array<placeholder_info, 13> placeholders{{
     {"server.eni", "the server's ENI, when it is in the logs"},
     {"server.subnet", "the server's subnet, when known"},
     {"blocking.eni", "the ENI whose security group enforces the block (the `at` side)"},
-    {"blocking.subnet", "the subnet whose network ACL enforces the block (the `at` side)"},
+    {"blocking.subnet", "the subnet whose network ACL enforces the block (the `at` side, or the gateway's)"},
     {"first_reject", "time of the first REJECT record (RFC 3339, UTC)"},
     {"time_range", "first and last time of the connection's records"},
 }};

@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 6> layer_words{
     "block-public-access", "host",        "routing-or-unlogged"};
 constexpr std::array<std::string_view, 2> direction_words{"inbound", "outbound"};
 constexpr std::array<std::string_view, 2> leg_words{"request", "response"};
-constexpr std::array<std::string_view, 2> role_words{"client", "server"};
+constexpr std::array<std::string_view, 3> role_words{"client", "server", "intermediary"};
 constexpr std::array<std::string_view, 3> confidence_words{"certain", "likely", "possible"};
 constexpr std::array<std::string_view, 2> status_words{"experimental", "stable"};
 
