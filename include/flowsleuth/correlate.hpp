@@ -83,6 +83,13 @@ struct configured_eni {
   std::vector<ip_address> addresses;  ///< every private IPv4 and IPv6 address
   std::string subnet;                 ///< empty when unknown
   std::string interface_type;         ///< "interface", "nat_gateway", "transit_gateway", …
+  /// Service ports its security groups admit inbound (tcp/udp rules naming ports, not all of them):
+  /// the ENI listens there, which tells client from server when tcp-flags do not.
+  struct listening_port {
+    std::uint8_t protocol = 6;
+    std::uint16_t from = 0, to = 0;
+  };
+  std::vector<listening_port> listening;
 };
 
 struct correlate_options {

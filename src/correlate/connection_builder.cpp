@@ -56,7 +56,16 @@ void fold(packet_evidence& into, const Evidence& e) {
 }
 
 // Decides whether endpoint a is the client. Records the evidence that decided in `by`.
-bool a_is_client(const conn_key& k, const conn_state& c, std::vector<std::string>& by) {
+// Whether configuration says the ENI holding `ip` listens on `port` (its security groups admit it inbound).
+bool listens(const correlator::state& st, const ip_address& ip, std::uint16_t port, std::uint8_t protocol) {
+  const auto it = st.configured_by_address.find(ip);
+  if (it == st.configured_by_address.end()) return false;
+  return std::any_of(it->second->listening.begin(), it->second->listening.end(), [&](const auto& l) {
+    return l.protocol == protocol && port >= l.from && port <= l.to;
+  });
+}
+
+bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state& st, std::vector<std::string>& by) {
   ways w;
   for (const auto& v : c.views) {
     for (int d = 0; d < 2; ++d) {
@@ -71,6 +80,13 @@ bool a_is_client(const conn_key& k, const conn_state& c, std::vector<std::string
   if (any_of(1, syn_only) || any_of(0, has_syn_ack)) {
     by.push_back("tcp-flags");
     return false;
+  }
+  if ((k.protocol == 6 || k.protocol == 17) && !st.configured_by_address.empty()) {
+    const bool la = listens(st, k.a, k.pa, k.protocol), lb = listens(st, k.b, k.pb, k.protocol);
+    if (la != lb) {
+      by.push_back("config");
+      return lb;
+    }
   }
   if (k.protocol == 6 || k.protocol == 17) {
     const bool sa = service_port(k.pa), sb = service_port(k.pb);
@@ -258,7 +274,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     connection conn;
     conn.protocol = k.protocol;
     const bool icmp = k.protocol == 1 || k.protocol == 58;
-    const bool client_is_a = a_is_client(k, c, conn.decided_by);
+    const bool client_is_a = a_is_client(k, c, st, conn.decided_by);
     const int out_way = client_is_a ? 0 : 1;  // client → server packets
     const int back_way = 1 - out_way;
     conn.client.ip = client_is_a ? k.a : k.b;

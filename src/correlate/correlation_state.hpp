@@ -182,6 +182,7 @@ struct correlator::state {
   std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
   std::unordered_map<std::uint32_t, detail::eni_state> enis;
   std::unordered_map<std::string, const configured_eni*> configured;  // by ENI id
+  std::map<ip_address, const configured_eni*> configured_by_address;
   std::unordered_map<detail::conn_key, detail::conn_state, detail::conn_key_hash> conns;
   /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended.
   std::vector<detail::keyed_conn> ended;

@@ -200,7 +200,10 @@ void sweep(correlator::state& st, std::int64_t up_to) {
 
 correlator::correlator(correlate_options options) : state_(std::make_unique<state>()) {
   state_->options = std::move(options);
-  for (const auto& e : state_->options.enis) state_->configured[e.id] = &e;
+  for (const auto& e : state_->options.enis) {
+    state_->configured[e.id] = &e;
+    for (const auto& a : e.addresses) state_->configured_by_address[a] = &e;
+  }
 }
 correlator::~correlator() = default;
 

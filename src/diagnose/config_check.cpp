@@ -116,6 +116,15 @@ std::vector<configured_eni> config_checker::enis() const {
     c.addresses = e.private_addresses;
     c.subnet = e.subnet_id;
     c.interface_type = e.interface_type;
+    for (const auto& gid : e.groups) {
+      const auto g = topo_.security_groups.find(gid);
+      if (g == topo_.security_groups.end()) continue;
+      for (const auto& r : g->second.ingress) {
+        // A rule naming a few ports says what listens; one for every port, or an ephemeral range, does not.
+        if ((r.protocol != 6 && r.protocol != 17) || !r.ports || r.ports->to - r.ports->from >= 1000) continue;
+        c.listening.push_back({static_cast<std::uint8_t>(r.protocol), r.ports->from, r.ports->to});
+      }
+    }
     if (!c.addresses.empty()) out.push_back(std::move(c));
   }
   return out;

@@ -11,6 +11,7 @@
 
 #include "diagnose_runner.hpp"
 #include "flowsleuth/config_loader.hpp"
+#include "temp_files.hpp"
 
 using namespace flowsleuth;
 
@@ -130,4 +131,48 @@ TEST_CASE("diagnose --config: configuration that allows what the logs REJECTed i
     return x.kind == drift_finding::kind_t::allows_rejected && x.client.ip.to_string() == "10.20.2.21";
   });
   CHECK(drifted);
+}
+
+TEST_CASE("diagnose --config: listening ports from security groups tell client from server when tcp-flags cannot") {
+  // Version-2 records (no tcp-flags) between two high ports: neither is a service port, both are in the
+  // Linux ephemeral range, so without configuration only first-seen time decides. The reply is logged
+  // first here (capture windows of two ENIs are not aligned), which first-seen gets wrong.
+  test::temp_dir dir;
+  const auto logs = dir.write(
+      "v2.log",
+      "2 123456789012 eni-0aaaaaaaaaaaaaaa1 10.0.2.7 10.0.1.5 45000 40000 6 4 400 1700000000 1700000050 ACCEPT OK\n"
+      "2 123456789012 eni-0bbbbbbbbbbbbbbb2 10.0.1.5 10.0.2.7 40000 45000 6 5 500 1700000010 1700000050 ACCEPT OK\n"
+      "2 123456789012 eni-0aaaaaaaaaaaaaaa1 - - - - - - - 1700000700 1700000760 - NODATA\n"
+      "2 123456789012 eni-0bbbbbbbbbbbbbbb2 - - - - - - - 1700000700 1700000760 - NODATA\n");
+  const std::string topology = R"(
+vpcs:
+  vpc-1: {cidr: 10.0.0.0/16}
+subnets:
+  subnet-1: {cidr: 10.0.1.0/24}
+  subnet-2: {cidr: 10.0.2.0/24}
+enis:
+  eni-0bbbbbbbbbbbbbbb2: {name: app, address: 10.0.1.5, groups: sg-app}
+  eni-0aaaaaaaaaaaaaaa1: {name: cache, address: 10.0.2.7, groups: sg-cache}
+security_groups:
+  sg-app: {ingress: []}
+  sg-cache: {ingress: [{proto: tcp, ports: 45000, from: [sg-app]}]}
+)";
+  const config_load_result loaded = load_config_text("topology.yaml", topology);
+  REQUIRE(loaded.problems.empty());
+  const config_checker checker(loaded.topo);
+  const diagnosis without = test::run_diagnosis({logs});
+  REQUIRE(without.flows.size() == 1);
+  CHECK(without.flows[0].client.ip.to_string() == "10.0.2.7");  // first-seen picks the wrong end
+  CHECK(without.flows[0].decided_by == std::vector<std::string>{"first-seen"});
+
+  correlate_options o;
+  o.enis = checker.enis();
+  correlator corr(o);
+  ingest_options io;
+  (void)ingest(collect_inputs({logs}, {}), io, corr);
+  const auto conns = corr.finish();
+  REQUIRE(conns.size() == 1);
+  CHECK(conns[0].client.ip.to_string() == "10.0.1.5");
+  CHECK(conns[0].server.port == 45000);
+  CHECK(conns[0].decided_by == std::vector<std::string>{"config"});
 }
