@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "config/rule_values.hpp"
+#include "util/json_type_name.hpp"
 
 namespace flowsleuth::detail {
 namespace {
@@ -32,24 +33,6 @@ std::string key_path(std::string_view parent, std::string_view key) {
 
 std::string index_path(std::string_view parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
 
-const char* type_name(dom::element_type type) noexcept {
-  switch (type) {
-    case dom::element_type::ARRAY:
-      return "an array";
-    case dom::element_type::OBJECT:
-      return "an object";
-    case dom::element_type::STRING:
-      return "a string";
-    case dom::element_type::BOOL:
-      return "a boolean";
-    case dom::element_type::NULL_VALUE:
-      return "null";
-    case dom::element_type::DOUBLE:
-      return "a fractional number";
-    default:
-      return "an integer";
-  }
-}
 
 /// A field as read: absent, present with the expected type, or present and unusable (already reported).
 template <class T>
@@ -132,32 +115,32 @@ field<T> describe_reader::get(dom::object obj, const std::string& path, std::str
       out.value = el.get_string().value_unsafe();
       return out;
     }
-    report(fmt::format("expected a string, found {}", type_name(type)));
+    report(fmt::format("expected a string, found {}", detail::json_type_name(type)));
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
     if (type == dom::element_type::INT64) {
       out.value = el.get_int64().value_unsafe();
       return out;
     }
-    report(fmt::format("expected an integer, found {}", type_name(type)));
+    report(fmt::format("expected an integer, found {}", detail::json_type_name(type)));
   } else if constexpr (std::is_same_v<T, bool>) {
     if (type == dom::element_type::BOOL) {
       out.value = el.get_bool().value_unsafe();
       return out;
     }
-    report(fmt::format("expected true or false, found {}", type_name(type)));
+    report(fmt::format("expected true or false, found {}", detail::json_type_name(type)));
   } else if constexpr (std::is_same_v<T, dom::array>) {
     if (type == dom::element_type::ARRAY) {
       out.value = el.get_array().value_unsafe();
       return out;
     }
-    report(fmt::format("expected an array, found {}", type_name(type)));
+    report(fmt::format("expected an array, found {}", detail::json_type_name(type)));
   } else {
     static_assert(std::is_same_v<T, dom::object>);
     if (type == dom::element_type::OBJECT) {
       out.value = el.get_object().value_unsafe();
       return out;
     }
-    report(fmt::format("expected an object, found {}", type_name(type)));
+    report(fmt::format("expected an object, found {}", detail::json_type_name(type)));
   }
   return out;
 }
@@ -169,7 +152,7 @@ void describe_reader::each_object(dom::array items, const std::string& path, std
     const std::string at = index_path(path, i++);
     dom::object obj;
     if (el.get_object().get(obj) != simdjson::SUCCESS) {
-      sink_.problem(at, fmt::format("expected an object, found {}: {}", type_name(el.type()), skipped));
+      sink_.problem(at, fmt::format("expected an object, found {}: {}", detail::json_type_name(el.type()), skipped));
       continue;
     }
     f(obj, at);
@@ -603,7 +586,7 @@ void describe_reader::prefix_lists(dom::array items, const std::string& path) {
           std::string error;
           std::string_view text;
           std::optional<cidr> block;
-          if (el.get_string().get(text) != simdjson::SUCCESS) error = fmt::format("expected a string, found {}", type_name(el.type()));
+          if (el.get_string().get(text) != simdjson::SUCCESS) error = fmt::format("expected a string, found {}", detail::json_type_name(el.type()));
           else block = parse_cidr_of(text, ip_family::either, error);
           if (block) {
             p.entries.push_back(*block);
@@ -649,7 +632,7 @@ void describe_reader::read_root(dom::element root) {
   dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) {
     sink_.problem("", fmt::format("not a recognised describe-* output (the top level is {}, not an object)",
-                                  type_name(root.type())));
+                                  detail::json_type_name(root.type())));
     return;
   }
   using handler = void (describe_reader::*)(dom::array, const std::string&);
@@ -672,7 +655,7 @@ void describe_reader::read_root(dom::element root) {
       recognised = true;
       dom::array items;
       if (value.get_array().get(items) != simdjson::SUCCESS) {
-        sink_.problem(std::string(key), fmt::format("expected an array, found {}: ignored", type_name(value.type())));
+        sink_.problem(std::string(key), fmt::format("expected an array, found {}: ignored", detail::json_type_name(value.type())));
         continue;
       }
       (this->*kind->second)(items, std::string(key));

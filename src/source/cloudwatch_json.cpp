@@ -21,6 +21,7 @@
 #include "source/cloudwatch_detail.hpp"
 #include "flowsleuth/gzip.hpp"
 #include "source/base64.hpp"
+#include "util/json_type_name.hpp"
 
 namespace flowsleuth {
 namespace {
@@ -104,22 +105,6 @@ std::string_view string_field(dom::element obj, std::string_view key) noexcept {
   return value;
 }
 
-const char* json_type_name(dom::element_type type) noexcept {
-  switch (type) {
-    case dom::element_type::ARRAY:
-      return "an array";
-    case dom::element_type::OBJECT:
-      return "an object";
-    case dom::element_type::STRING:
-      return "a string";
-    case dom::element_type::BOOL:
-      return "a boolean";
-    case dom::element_type::NULL_VALUE:
-      return "null";
-    default:
-      return "a number";
-  }
-}
 
 /// Collects messages while documents are parsed, then publishes them as views.
 ///
@@ -240,7 +225,7 @@ void json_reader::read_root(dom::element root, int nesting) {
   dom::array items;
   if (root.get_array().get(items) != simdjson::SUCCESS) {
     document_error(fmt::format("not a CloudWatch Logs export or subscription payload: top-level value is {}",
-                               json_type_name(root.type())));
+                               detail::json_type_name(root.type())));
     return;
   }
   for (const dom::element item : items) {
@@ -250,7 +235,7 @@ void json_reader::read_root(dom::element root, int nesting) {
       // Counted as an event so the numbering of the ones after it does not depend on this one.
       ++events_seen_;
       error(events_seen_, "message",
-            fmt::format("array element is {}, not an event object", json_type_name(item.type())));
+            fmt::format("array element is {}, not an event object", detail::json_type_name(item.type())));
     }
   }
 }
