@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The flowsleuth benchmark (`make bench`): times flowsleuth side by side with the tools that bound
-# what it could achieve on the same files — `wc -l` for reading text, `igzip -dc` for inflating —
-# and prints the figures with the project's targets. Figures, not a test: always exits 0 once the
-# measurements ran, whether targets are met or not.
+# what it could achieve on the same files — `wc -l` for reading text, `igzip -dc` for inflating,
+# DuckDB's pairing GROUP BY for diagnosing — and prints the figures with the project's targets.
+# Figures, not a test: always exits 0 once the measurements ran, whether targets are met or not.
 #
 #   bash bench/run.sh build/flowsleuth
 #
 # The generator must sit beside the binary (build/flowsleuth_bench_gen). Environment, see README:
 #   BENCH_RECORDS (10000000), BENCH_V5_RECORDS (= BENCH_RECORDS), BENCH_SEED (1), BENCH_RUNS (2),
-#   BENCH_DATA_DIR (bench/data)
+#   BENCH_DATA_DIR (bench/data), BENCH_DUCKDB (1; 0 skips DuckDB), BENCH_DUCKDB_DIR (npm cache outside
+#   the repository, see bench/duckdb.sh). Without node/npm or network DuckDB is skipped with a line.
 set -euo pipefail
 export LC_ALL=C  # EPOCHREALTIME and printf must agree on the decimal point
 
@@ -70,11 +71,6 @@ gz=$plain.gz
 v5=$data_dir/flows-v5-$v5_records-s$seed.log
 generate "$plain" v2 "$records"
 generate "$v5" v5 "$v5_records"
-# diagnose keeps every connection until the end today (docs/performance.md): measured on a smaller
-# file until connections are retired, so the run stays within the machine's memory.
-diag_records=${BENCH_DIAGNOSE_RECORDS:-1000000}
-diag=$data_dir/flows-v5-$diag_records-s$seed.log
-generate "$diag" v5 "$diag_records"
 gz_key="from:$(cat "$plain.ok" | tr ' ' :) with:${compress[0]}"
 if ! is_current "$gz" "$gz_key"; then
   echo "bench: compressing with ${compress[*]}…" >&2
@@ -118,7 +114,7 @@ measure() {  # out(/dev/null|capture) command...
   done
 }
 
-declare -A seconds=()
+declare -A seconds=() rss_mb=()
 row() {  # key label file_label text_bytes records out(/dev/null|capture) command...
   local key=$1 label=$2 file_label=$3 bytes=$4 n=$5 out=$6; shift 6
   echo "bench: $label on $file_label…" >&2
@@ -130,6 +126,7 @@ row() {  # key label file_label text_bytes records out(/dev/null|capture) comman
   seconds[$key]=$(awk -v u="$best_us" 'BEGIN { printf "%.3f", u / 1e6 }')
   local rss_text="n/a"
   ((have_time)) && rss_text=$(awk -v k="$best_rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+  ((have_time)) && rss_mb[$key]=$rss_text
   emit "$(awk -v l="$label" -v f="$file_label" -v u="$best_us" -v b="$bytes" -v n="$n" -v r="$rss_text" \
     'BEGIN { s = u / 1e6; printf "%-22s %-6s %9.3f %9.0f %12.0f %9s\n", l, f, s, b / 1e6 / s, n / s, r }')"
 }
@@ -153,7 +150,7 @@ emit "flowsleuth benchmark — $(date -u +%Y-%m-%dT%H:%MZ), commit $commit, $(np
 emit "$(printf 'plain %s: %d records, %.1f MB · gzip: %.1f MB · v5 (29 fields, header): %d records, %.1f MB' \
   "$(basename "$plain")" "$records" "$(awk -v b="$plain_bytes" 'BEGIN{print b/1e6}')" \
   "$(awk -v b="$gz_bytes" 'BEGIN{print b/1e6}')" "$v5_records" "$(awk -v b="$v5_bytes" 'BEGIN{print b/1e6}')")"
-emit "best of $runs runs, page cache warm; MB/s counts uncompressed text (gzip rows too); RSS is peak resident memory; v5-sm = $diag_records v5 records for diagnose"
+emit "best of $runs runs (diagnose JSON: 1), page cache warm; MB/s counts uncompressed text (gzip rows too); RSS is peak resident memory"
 emit ""
 emit "$(printf '%-22s %-6s %9s %9s %12s %9s' name file seconds MB/s records/s 'RSS MB')"
 
@@ -182,15 +179,58 @@ row v5 "inspect --threads 2" v5 "$v5_bytes" "$v5_records" capture \
   "$bin" inspect --quiet --output json --threads 2 "$v5"
 [[ -z $failed ]] && check_inspect "$v5_records" "inspect v5"
 
-warm "$diag"
-row diagnose "diagnose --threads 2" "v5-sm" "$(stat -c %s "$diag")" "$diag_records" capture \
-  "$bin" diagnose --quiet --output json --threads 2 "$diag"
+# diagnose on the plain file the inspect rows read, side by side with the pairing GROUP BY a user
+# would otherwise write in DuckDB (bench/duckdb_pairing.mjs), both on 2 threads. The timed diagnose
+# row renders text (the default) to /dev/null; one JSON run follows for the report's connection count
+# (JSON keeps every connection for its "connections" array, so it is slower and larger).
+warm "$plain"
+row diagnose "diagnose --threads 2" plain "$plain_bytes" "$records" /dev/null \
+  "$bin" diagnose --quiet --threads 2 "$plain"
+all_runs=$runs runs=1
+row diagnose_json "diagnose --output json" plain "$plain_bytes" "$records" capture \
+  "$bin" diagnose --quiet --output json --threads 2 "$plain"
+runs=$all_runs
+diag_conns=0 diag_ok_records=""
 if [[ -z $failed ]]; then
-  # Connections per second: the report's summary counts every connection it judged.
-  diag_conns=$(python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["summary"]["connections"].values()))' \
-    < "$tmp/out" 2>/dev/null || echo 0)
-  emit "$(awk -v c="$diag_conns" -v s="${seconds[diagnose]}" \
-    'BEGIN { printf "%-22s %-6s %d connections, %.0f connections/s\n", "  diagnose", "", c, c / s }')"
+  # The summary closes the report: read its tail rather than parse the whole (large) document.
+  diag_conns=$(tail -c 8192 "$tmp/out" | python3 -c '
+import json, sys
+tail = sys.stdin.read()
+doc = json.loads("{" + tail[tail.rindex("\"summary\":"):])
+print(sum(doc["summary"]["connections"].values()))' 2>/dev/null || echo 0)
+  # The input block opens it: records less NODATA and SKIPDATA lines is what DuckDB should group.
+  head_json=$(head -c 4096 "$tmp/out" | tr -d ' \n')
+  nodata=$(grep -o '"nodata":[0-9]*' <<< "$head_json" | grep -o '[0-9]*$' || true)
+  skipdata=$(grep -o '"skipdata":[0-9]*' <<< "$head_json" | grep -o '[0-9]*$' || true)
+  [[ -n $nodata && -n $skipdata ]] && diag_ok_records=$((records - nodata - skipdata))
+  if ((diag_conns > 0)); then
+    for k in diagnose:text diagnose_json:json; do
+      [[ -n ${seconds[${k%:*}]:-} ]] || continue
+      emit "$(awk -v c="$diag_conns" -v s="${seconds[${k%:*}]}" -v k="diagnose, ${k#*:}" \
+        'BEGIN { printf "  %-20s %-6s %d connections, %.0f connections/s\n", k, "", c, c / s }')"
+    done
+  else
+    notes+=("diagnose: could not read the connection count from the JSON report's summary")
+  fi
+fi
+
+echo "bench: preparing DuckDB (bench/duckdb.sh)…" >&2
+duck_status=0
+duck_prefix=$(bash "$root/bench/duckdb.sh" 2> "$tmp/duck_err") || duck_status=$?
+grep -v '^DuckDB comparison skipped' "$tmp/duck_err" >&2 || true
+if ((duck_status == 0)); then
+  row duckdb "DuckDB GROUP BY" plain "$plain_bytes" "$records" capture \
+    node "$root/bench/duckdb_pairing.mjs" "$duck_prefix" "$plain" 2
+  if [[ -z $failed ]]; then
+    read -r _ duck_groups _ duck_records < "$tmp/out" || true
+    emit "$(printf '  %-20s %-6s %s groups (ENI × canonical 5-tuple) over %s records' \
+      DuckDB "" "${duck_groups:-?}" "${duck_records:-?}")"
+    if [[ -n $diag_ok_records && ${duck_records:-} != "$diag_ok_records" ]]; then
+      notes+=("DuckDB grouped ${duck_records:-?} records, diagnose read $diag_ok_records with log-status OK")
+    fi
+  fi
+else
+  emit "$(grep -m1 '^DuckDB comparison skipped' "$tmp/duck_err" || echo 'DuckDB comparison skipped: bench/duckdb.sh failed')"
 fi
 
 # A ratio of two rows' times against a target: a/b, so "slower than" ratios put flowsleuth first
@@ -210,6 +250,17 @@ emit ""
 target "inspect plain (2 threads) vs wc -l" j2 wc "<=" 5
 target "speed-up, 2 threads vs 1" j1 j2 ">=" 1.6
 target "inspect gzip (2 threads) vs $inflate_name" gz inflate "<=" 1.3
+target "diagnose (2 threads) vs DuckDB GROUP BY" diagnose duckdb "<=" 0.333
+if [[ -n ${seconds[diagnose]:-} && -n ${seconds[duckdb]:-} ]]; then
+  emit "$(printf '%-44s %7s   diagnose %.1f s, DuckDB %.1f s' "" "" "${seconds[diagnose]}" "${seconds[duckdb]}")"
+fi
+if [[ -n ${rss_mb[diagnose]:-} ]]; then
+  emit "$(awk -v m="${rss_mb[diagnose]}" -v d="${rss_mb[duckdb]:-}" 'BEGIN {
+    printf "%-44s %4d MB   (target ≤ 400 MB)  %s%s\n", "diagnose peak RSS", m, m <= 400 ? "PASS" : "MISS",
+      d == "" ? "" : sprintf("   DuckDB %d MB", d) }')"
+else
+  emit "$(printf '%-44s %7s   (target ≤ 400 MB)  n/a' "diagnose peak RSS" "-")"
+fi
 for n in "${notes[@]}"; do emit "note: $n"; done
 
 cp "$report" "$results_dir/latest.txt"
