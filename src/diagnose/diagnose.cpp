@@ -340,6 +340,11 @@ diagnosis diagnosis_builder::finish() {
            std::tie(b->first, b->client, b->server, b->protocol, b->port);
   });
   std::uint64_t unlisted_ok = 0;
+  // What add() needed is freed as findings are made: at the end of a big input this is the peak.
+  *index_ = {};
+  // Reserved exactly: findings are about a kilobyte each, and doubling growth held two copies at once.
+  out.flows.reserve(static_cast<std::size_t>(
+      std::count_if(flows_.begin(), flows_.end(), [](const auto& a) { return a->listed != nullptr; })));
   for (auto& acc : flows_) {
     const verdict worst = verdict_of_rank(acc->worst_rank);
     if (suppressed(acc->client, acc->server, acc->port, acc->protocol, worst, filters.suppressions)) {
@@ -348,6 +353,8 @@ diagnosis diagnosis_builder::finish() {
     }
     if (!acc->listed) {
       ++unlisted_ok;  // healthy, and no --all: counted, not listed
+      acc->working = {};
+      acc->failed = {};
       continue;
     }
     flow_finding& fl = *acc->listed;
@@ -361,6 +368,7 @@ diagnosis diagnosis_builder::finish() {
     fl.failed_client_ports = ranges_of(std::move(acc->failed));
     fl.working_client_ports = ranges_of(std::move(acc->working));
     out.flows.push_back(std::move(fl));
+    acc->listed.reset();
   }
   std::vector<connection_finding>& findings = connections_;
   // Order by severity through indexes: a connection_finding is large, and sorting it in place moved
