@@ -78,6 +78,9 @@ class config_checker {
   std::vector<configured_eni> enis() const;
   /// True when every described flow log captures ACCEPT and REJECT alike (nullopt: none described).
   std::optional<bool> traffic_type_all() const;
+  /// The flow log delivering to CloudWatch Logs whose custom LogFormat header-less inputs should be read
+  /// with: when every CloudWatch flow log described has one and the same custom format; else nullptr.
+  const flow_log_config* cloudwatch_log_format() const;
 
   /// A connection the rule pack found blocked by a security group and/or network ACL.
   config_assessment assess_block(const connection& c, const rule_blocking& b) const;

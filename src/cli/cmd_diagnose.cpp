@@ -109,8 +109,6 @@ int run_diagnose(int argc, char** argv) {
   }
   const rule_matcher matcher(std::move(pack.rules));
 
-  auto prepared = prepare(o);
-  inspect_consumer counts;
   correlate_options copts;
   copts.traffic_type_all = traffic_type == "ALL";
   std::optional<config_load_result> config;
@@ -121,7 +119,17 @@ int run_diagnose(int argc, char** argv) {
     copts.enis = checker->enis();
     // describe-flow-logs says what the logs capture, unless --traffic-type said it already.
     if (traffic_type.empty() && checker->traffic_type_all().value_or(false)) copts.traffic_type_all = true;
+    // CloudWatch Logs events carry no header line: their flow log's LogFormat says what the columns are.
+    if (o.log_format.empty()) {
+      if (const auto* fl = checker->cloudwatch_log_format()) {
+        o.log_format = fl->log_format;
+        std::fprintf(stderr, "note: inputs without a header line are read with the LogFormat of %s (%s)\n",
+                     fl->id.c_str(), fl->destination.c_str());
+      }
+    }
   }
+  auto prepared = prepare(o);
+  inspect_consumer counts;
   correlator corr(copts);
   // Only the JSON report lists connections; the others show flows, so big inputs need not keep them.
   diagnosis_builder builder(matcher, filters, all, output == "json");

@@ -136,6 +136,23 @@ std::optional<bool> config_checker::traffic_type_all() const {
                      [](const auto& kv) { return kv.second.traffic_type == "ALL"; });
 }
 
+const flow_log_config* config_checker::cloudwatch_log_format() const {
+  // The version-2 default, as describe-flow-logs prints it for a flow log created without a format.
+  constexpr std::string_view v2_default =
+      "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} "
+      "${bytes} ${start} ${end} ${action} ${log-status}";
+  const flow_log_config* chosen = nullptr;
+  for (const auto& [id, fl] : topo_.flow_logs) {
+    const bool s3 = fl.destination.rfind("arn:aws:s3", 0) == 0;
+    const bool firehose = fl.destination.rfind("arn:aws:firehose", 0) == 0;
+    if (s3 || firehose || fl.destination.empty()) continue;
+    if (fl.log_format.empty() || fl.log_format == v2_default) return nullptr;
+    if (chosen && chosen->log_format != fl.log_format) return nullptr;
+    chosen = &fl;
+  }
+  return chosen;
+}
+
 config_assessment config_checker::assess_block(const connection& c, const rule_blocking& b) const {
   config_assessment a;
   a.layer = b.layer;
@@ -184,7 +201,11 @@ config_assessment config_checker::assess_block(const connection& c, const rule_b
     }
     return a;
   }
-  if (a.missing.empty()) a.missing.push_back("no security group or network ACL of the configuration guards this point");
+  if (a.missing.empty()) {
+    a.missing.push_back(
+        "the configuration does not describe the security groups or network ACL here (describe-network-interfaces, "
+        "describe-security-groups, describe-network-acls)");
+  }
   return a;
 }
 
