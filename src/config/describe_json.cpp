@@ -447,9 +447,12 @@ void describe_reader::network_interfaces(dom::array items, const std::string& pa
     if (auto assoc = get<dom::object>(o, at, "Association")) {
       address_at(*assoc, key_path(at, "Association"), "PublicIp", eni.public_addresses);
     }
-    for (const auto& [list, key, family] :
+    for (const auto& prefixes :
          {std::tuple{"Ipv4Prefixes", "Ipv4Prefix", ip_family::v4}, std::tuple{"Ipv6Prefixes", "Ipv6Prefix", ip_family::v6}}) {
-      each_object_at(o, at, list, "prefix ignored", [&](dom::object p, const std::string& p_at) {
+      // Plain locals, not structured bindings: clang 14 (the fuzz build) cannot capture those.
+      const char* key = std::get<1>(prefixes);
+      const ip_family family = std::get<2>(prefixes);
+      each_object_at(o, at, std::get<0>(prefixes), "prefix ignored", [&](dom::object p, const std::string& p_at) {
         std::optional<cidr> block;
         if (cidr_at(p, p_at, key, family, "prefix ignored", block) && block) eni.prefixes.push_back(*block);
       });
@@ -649,7 +652,8 @@ void describe_reader::read_root(dom::element root) {
   }};
   std::vector<std::string> unknown, unused;
   bool recognised = false;
-  for (const auto& [key, value] : obj) {
+  for (const auto& [field, value] : obj) {
+    const std::string_view key = field;  // a structured binding cannot be captured with clang 14
     const auto kind = std::find_if(kinds.begin(), kinds.end(), [&](const auto& k) { return k.first == key; });
     if (kind != kinds.end()) {
       recognised = true;
