@@ -11,9 +11,9 @@ if [[ ! -f "$build/build.ninja" ]]; then
   CXX="$cxx" cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOWSLEUTH_FUZZ=ON \
     -DFLOWSLEUTH_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" >/dev/null
 fi
-cmake --build "$build" -j 2 --target fuzz_line_parser fuzz_format_string fuzz_cloudwatch >/dev/null
+cmake --build "$build" -j 2 --target fuzz_line_parser fuzz_format_string fuzz_cloudwatch fuzz_config >/dev/null
 mkdir -p "$build/artifacts"
-for target in line_parser format_string cloudwatch; do
+for target in line_parser format_string cloudwatch config; do
   scratch=$(mktemp -d)
   echo "fuzz_$target: ${seconds}s"
   "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -print_final_stats=0 \
