@@ -55,9 +55,10 @@ enum class fact_id : std::uint8_t {
   request_reject_packets,
   direction_source,
   intermediary_leg,
+  response_size_shape,
 };
 
-inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::intermediary_leg) + 1;
+inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::response_size_shape) + 1;
 
 struct fact_info {
   fact_id id;

@@ -145,6 +145,19 @@ point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
 
 std::string_view word(point_state s) { return to_string(s); }
 
+// TCP without tcp-flags: a SYN carries options (Linux 60 bytes over IPv4, Windows 52, macOS 64; IPv6 adds
+// 20) and a RST none (40, IPv6 60) — but so does a bare ACK, so sizes alone only ever say "possible".
+std::string_view size_shape(const packet_evidence& req, const packet_evidence& resp, bool v6) {
+  if (!resp.any() || resp.packets == 0 || !req.any() || req.packets == 0) return "unknown";
+  const std::uint64_t header = v6 ? 60 : 40;
+  const std::uint64_t syn_low = v6 ? 72 : 52, syn_high = v6 ? 84 : 64;
+  if (resp.bytes > resp.packets * (header + 20)) return "data";
+  const bool bare_responses = resp.bytes == resp.packets * header;
+  const bool syn_sized = req.packets <= 8 && req.bytes >= req.packets * syn_low && req.bytes <= req.packets * syn_high;
+  if (bare_responses && syn_sized && resp.packets <= req.packets) return "rst-like";
+  return "small";
+}
+
 // Indexes the gateways' own legs in a batch: a view of an ENI that sits between the endpoints of some
 // connection, on a connection where that ENI is itself one end (NAT gateway → server).
 void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& batch,
@@ -374,6 +387,9 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
         fold(resp, v.ev[back_way][a]);
       }
     }
+    f.set(fact_id::response_size_shape,
+          k.protocol == 6 && !req.flags_known && !resp.flags_known ? size_shape(req, resp, conn.client.ip.is_v6())
+                                                                   : "unknown");
     f.set(fact_id::request_flags_seen, req.flags_known);
     f.set(fact_id::response_flags_seen, resp.flags_known);
     if (k.protocol == 6 && (req.flags_known || resp.flags_known)) {

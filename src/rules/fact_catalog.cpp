@@ -22,6 +22,7 @@ constexpr std::array<std::string_view, 3> address_values{"private", "public", "n
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
 constexpr std::array<std::string_view, 3> data_edge_values{"none", "end", "start"};
 constexpr std::array<std::string_view, 3> intermediary_values{"none", "nat-gateway", "transit-gateway"};
+constexpr std::array<std::string_view, 4> response_size_shape_values{"unknown", "rst-like", "data", "small"};
 constexpr std::array<std::string_view, 5> intermediary_leg_values{"none", "unknown", "ok", "request-rejected",
                                                                   "response-rejected"};
 constexpr std::array<std::string_view, 5> direction_source_values{"flow-direction", "eni-address", "config", "ports", "unknown"};
@@ -77,6 +78,11 @@ constexpr std::array<fact_info, fact_count> catalogue{{
      "the gateway's own leg to the same server and port at the same time (a NAT gateway remaps the source port, "
      "so the join is inferred): none (no intermediary), unknown (no such leg, or its legs disagree), ok, "
      "request-rejected or response-rejected at the gateway's ENI"},
+    {f::response_size_shape, "response_size_shape", k::enumeration, response_size_shape_values,
+     "TCP without tcp-flags: what packet sizes say about the response. rst-like: only SYN-sized requests "
+     "(52-64 bytes a packet over IPv4, 72-84 over IPv6, at most 8) answered by at most as many 40-byte "
+     "(IPv6: 60-byte) packets — a RST each, or bare ACKs; data: the response carried payload; small: neither; "
+     "unknown: tcp-flags are logged, or no response"},
 }};
 
 constexpr bool catalogue_is_indexed_by_id() {
