@@ -90,6 +90,9 @@ struct configured_eni {
     std::uint16_t from = 0, to = 0;
   };
   std::vector<listening_port> listening;
+  /// From describe-flow-logs (nullopt when it was not given): whether a flow log covers the ENI (its own,
+  /// its subnet's or its VPC's), and whether one of those captures ALL traffic.
+  std::optional<bool> flow_logged, captures_all;
 };
 
 struct correlate_options {

@@ -56,9 +56,10 @@ enum class fact_id : std::uint8_t {
   direction_source,
   intermediary_leg,
   response_size_shape,
+  server_flow_log,
 };
 
-inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::response_size_shape) + 1;
+inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::server_flow_log) + 1;
 
 struct fact_info {
   fact_id id;

@@ -471,7 +471,18 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     }
     f.set(fact_id::coverage_gap, gap);
     f.set(fact_id::data_edge, at_end ? "end" : at_start ? "start" : "none");
-    f.set(fact_id::traffic_type_all, st.options.traffic_type_all || both_actions ? "true" : "unknown");
+    // Configuration can say that every ENI involved is covered by a flow log capturing ALL traffic.
+    const bool configured_all =
+        !c.views.empty() && std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
+          const auto it = st.configured.find(st.enis[v.eni].name);
+          return it != st.configured.end() && it->second->captures_all.value_or(false);
+        });
+    f.set(fact_id::traffic_type_all,
+          st.options.traffic_type_all || both_actions || configured_all ? "true" : "unknown");
+    const auto server_cfg = st.configured_by_address.find(conn.server.ip);
+    const auto server_logged =
+        server_cfg == st.configured_by_address.end() ? std::nullopt : server_cfg->second->flow_logged;
+    f.set(fact_id::server_flow_log, !server_logged ? "unknown" : *server_logged ? "exists" : "none");
     // Which kind of intermediary needs configuration to say; without it the fact stays unknown.
     if (!has_intermediary) {
       f.set(fact_id::intermediary, "none");

@@ -116,6 +116,18 @@ std::vector<configured_eni> config_checker::enis() const {
     c.addresses = e.private_addresses;
     c.subnet = e.subnet_id;
     c.interface_type = e.interface_type;
+    if (!topo_.flow_logs.empty()) {
+      const auto* subnet = topo_.subnet_by_id(e.subnet_id);
+      const std::string vpc = !e.vpc_id.empty() ? e.vpc_id : subnet ? subnet->vpc_id : std::string();
+      bool logged = false, all = false;
+      for (const auto& [fid, fl] : topo_.flow_logs) {
+        if (fl.resource_id != id && fl.resource_id != e.subnet_id && (vpc.empty() || fl.resource_id != vpc)) continue;
+        logged = true;
+        all = all || fl.traffic_type == "ALL";
+      }
+      c.flow_logged = logged;
+      c.captures_all = all;
+    }
     for (const auto& gid : e.groups) {
       const auto g = topo_.security_groups.find(gid);
       if (g == topo_.security_groups.end()) continue;

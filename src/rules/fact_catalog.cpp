@@ -22,6 +22,7 @@ constexpr std::array<std::string_view, 3> address_values{"private", "public", "n
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
 constexpr std::array<std::string_view, 3> data_edge_values{"none", "end", "start"};
 constexpr std::array<std::string_view, 3> intermediary_values{"none", "nat-gateway", "transit-gateway"};
+constexpr std::array<std::string_view, 3> server_flow_log_values{"none", "exists", "unknown"};
 constexpr std::array<std::string_view, 4> response_size_shape_values{"unknown", "rst-like", "data", "small"};
 constexpr std::array<std::string_view, 5> intermediary_leg_values{"none", "unknown", "ok", "request-rejected",
                                                                   "response-rejected"};
@@ -83,6 +84,9 @@ constexpr std::array<fact_info, fact_count> catalogue{{
      "(52-64 bytes a packet over IPv4, 72-84 over IPv6, at most 8) answered by at most as many 40-byte "
      "(IPv6: 60-byte) packets — a RST each, or bare ACKs; data: the response carried payload; small: neither; "
      "unknown: tcp-flags are logged, or no response"},
+    {f::server_flow_log, "server_flow_log", k::enumeration, server_flow_log_values,
+     "with --config including describe-flow-logs: whether a flow log covers the server's ENI (its own, its "
+     "subnet's or its VPC's): none, exists; unknown without that configuration or when the ENI is not described"},
 }};
 
 constexpr bool catalogue_is_indexed_by_id() {

@@ -176,3 +176,25 @@ security_groups:
   CHECK(conns[0].server.port == 45000);
   CHECK(conns[0].decided_by == std::vector<std::string>{"config"});
 }
+
+TEST_CASE("diagnose --config: describe-flow-logs says the unobserved server's ENI has no flow log (ticket 10)") {
+  const std::vector<std::string> logs{test::source_path("fixtures/demo/AWSLogs"), test::source_path("fixtures/demo/cloudwatch")};
+  const YAML::Node search = YAML::Load("{client: 10.20.2.11, server: 10.20.5.10, port: 9200}");
+  config_load_result loaded = load_config({test::source_path("fixtures/config/broken-vpc")});
+  {
+    const config_checker checker(loaded.topo);
+    const diagnosis d = test::run_diagnosis_with_config(logs, checker);
+    const flow_finding* f = find_flow(d, search);
+    REQUIRE(f != nullptr);
+    CHECK(f->outcome == verdict::unobserved_peer);
+    CHECK(f->rule_id == "unobserved-peer-no-flow-log");
+    CHECK(f->server.name == "search-1");
+  }
+  // Without describe-flow-logs nothing says whether that ENI is logged: the general rule answers.
+  loaded.topo.flow_logs.clear();
+  const config_checker checker(loaded.topo);
+  const diagnosis d = test::run_diagnosis_with_config(logs, checker);
+  const flow_finding* f = find_flow(d, search);
+  REQUIRE(f != nullptr);
+  CHECK(f->rule_id == "unobserved-peer");
+}
