@@ -57,9 +57,10 @@ enum class fact_id : std::uint8_t {
   intermediary_leg,
   response_size_shape,
   server_flow_log,
+  tgw_loss,
 };
 
-inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::server_flow_log) + 1;
+inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::tgw_loss) + 1;
 
 struct fact_info {
   fact_id id;

@@ -145,6 +145,15 @@ point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
 
 std::string_view word(point_state s) { return to_string(s); }
 
+// The cause a transit gateway gave for lost packets, most telling first.
+std::string_view tgw_loss_word(std::uint8_t kinds) noexcept {
+  if (kinds & 1) return "no-route";
+  if (kinds & 2) return "blackhole";
+  if (kinds & 8) return "ttl-expired";
+  if (kinds & 4) return "mtu-exceeded";
+  return "forwarded";
+}
+
 // TCP without tcp-flags: a SYN carries options (Linux 60 bytes over IPv4, Windows 52, macOS 64; IPv6 adds
 // 20) and a RST none (40, IPv6 60) — but so does a bare ACK, so sizes alone only ever say "possible".
 std::string_view size_shape(const packet_evidence& req, const packet_evidence& resp, bool v6) {
@@ -305,8 +314,19 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     std::string direction_source = "unknown";
     bool has_intermediary = false;
     const view_state* gateway_view = nullptr;
+    std::uint8_t tgw_lost_request = 0, tgw_lost_response = 0;
+    bool via_tgw = false;
+    const view_state* tgw_view = nullptr;
     for (const auto& v : c.views) {
       const eni_state& e = st.enis[v.eni];
+      if (e.tgw) {
+        // A transit-gateway attachment is neither end: its records are routing evidence only.
+        via_tgw = true;
+        if (!tgw_view) tgw_view = &v;
+        tgw_lost_request |= v.tgw_lost[out_way];
+        tgw_lost_response |= v.tgw_lost[back_way];
+        continue;
+      }
       const auto& own = own_of[v.eni];
       bool is_client = contains(own, conn.client.ip);
       bool is_server = contains(own, conn.server.ip);
@@ -327,7 +347,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       if (is_client && !client_view) client_view = &v;
       if (is_server && !server_view) server_view = &v;
     }
-    if (!client_view && !server_view && c.views.size() == 1 && !has_intermediary) {
+    if (!client_view && !server_view && c.views.size() == 1 && !has_intermediary && !via_tgw) {
       // A lone record on an ENI whose address is not known: the service side is more likely the ENI
       // that logged it (design.md), with lowered confidence.
       server_view = &c.views[0];
@@ -386,6 +406,13 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
         fold(req, v.ev[out_way][a]);
         fold(resp, v.ev[back_way][a]);
       }
+    }
+    f.set(fact_id::tgw_loss, !via_tgw ? "none" : tgw_loss_word(tgw_lost_request ? tgw_lost_request : tgw_lost_response));
+    if (tgw_view && conn.via.eni.empty()) {
+      // The attachment's records are the evidence a routing verdict points at.
+      conn.via.eni = st.enis[tgw_view->eni].name;
+      conn.via.accepted = expand(tgw_view->ev[out_way][0], st);
+      conn.via.state = conn.via.accepted.any() ? point_state::accept : point_state::none;
     }
     f.set(fact_id::response_size_shape,
           k.protocol == 6 && !req.flags_known && !resp.flags_known ? size_shape(req, resp, conn.client.ip.is_v6())

@@ -54,6 +54,7 @@ struct eni_state {
   bool candidates_started[2] = {false, false};
   std::int64_t first = INT64_MAX, last = INT64_MIN;
   bool saw_accept = false, saw_reject = false;
+  bool tgw = false;  // a transit-gateway attachment (from TGW flow logs), not an ENI
   std::vector<std::pair<std::int64_t, std::int64_t>> skipdata;
 };
 
@@ -103,6 +104,7 @@ struct view_state {
   evidence_acc ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
   direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
   reject_reason_t reason = reject_reason_t::absent;
+  std::uint8_t tgw_lost[2] = {0, 0};  // transit gateway: causes of lost packets per way (bits, see observation)
 };
 
 struct conn_state {

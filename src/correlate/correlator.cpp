@@ -48,6 +48,8 @@ struct observation {
   std::uint32_t eni = 0, subnet = 0;  // 0 = none
   std::uint32_t file = 0;
   std::uint64_t line = 0;
+  bool tgw = false;                // a transit-gateway flow log record: the "ENI" is the attachment
+  std::uint8_t tgw_lost_kinds = 0; // bits: no-route, blackhole, mtu-exceeded, ttl-expired
 };
 
 struct block_strings {
@@ -70,7 +72,18 @@ class correlate_sink final : public block_sink {
     observation o;
     o.file = at.file;
     o.line = at.line;
-    o.eni = strings.intern(r.str(field_id::interface_id));
+    std::string_view eni = r.str(field_id::interface_id);
+    if (eni.empty() && r.has(field_id::tgw_attachment_id)) {
+      // Transit-gateway flow logs (version 6) name an attachment, not an ENI, and log no action: the
+      // packets the gateway could not forward are counted per cause instead (direct routing evidence).
+      eni = r.str(field_id::tgw_attachment_id);
+      o.tgw = true;
+      for (std::size_t i = 0; i < r.packets_lost.size(); ++i) {
+        const auto id = static_cast<field_id>(static_cast<std::size_t>(field_id::packets_lost_no_route) + i);
+        if (r.has(id) && r.packets_lost[i] > 0) o.tgw_lost_kinds |= static_cast<std::uint8_t>(1u << i);
+      }
+    }
+    o.eni = strings.intern(eni);
     o.subnet = strings.intern(r.str(field_id::subnet_id));
     o.has_time = r.has(field_id::start) && r.has(field_id::end);
     o.start = r.start;
@@ -242,15 +255,19 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (o.status != log_status_t::ok) continue;
     if (o.action == action_t::accept) e.saw_accept = true;
     if (o.action == action_t::reject) e.saw_reject = true;
-    // The ENI's own address is in every one of its records (aws-flow-logs.md §7).
+    e.tgw = e.tgw || o.tgw;
+    // The ENI's own address is in every one of its records (aws-flow-logs.md §7); a transit-gateway
+    // attachment carries other hosts' traffic only.
     const int fam = o.src.is_v6() ? 1 : 0;
-    if (!e.candidates_started[fam]) {
+    if (o.tgw) {
+      // nothing to learn
+    } else if (!e.candidates_started[fam]) {
       e.candidates[fam] = {o.src, o.dst};
       e.candidates_started[fam] = true;
     } else if (!e.candidates[fam].empty()) {
       std::erase_if(e.candidates[fam], [&](const ip_address& c) { return c != o.src && c != o.dst; });
     }
-    if (o.direction != direction_t::none && e.declared.size() < 16 && !e.configured) {
+    if (o.direction != direction_t::none && e.declared.size() < 16 && !e.configured && !o.tgw) {
       const ip_address& own = o.direction == direction_t::egress ? o.src : o.dst;
       if (std::find(e.declared.begin(), e.declared.end(), own) == e.declared.end()) e.declared.push_back(own);
     }
@@ -278,6 +295,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     const int act = o.action == action_t::reject ? 1 : 0;
     add_evidence(vit->ev[way][act], o, eni);
     if (o.direction != direction_t::none) vit->dir_of[way] = o.direction;
+    vit->tgw_lost[way] |= o.tgw_lost_kinds;
     if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {
       if (o.action == action_t::reject || vit->reason == reject_reason_t::absent) vit->reason = o.reason;
     }

@@ -22,6 +22,8 @@ constexpr std::array<std::string_view, 3> address_values{"private", "public", "n
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
 constexpr std::array<std::string_view, 3> data_edge_values{"none", "end", "start"};
 constexpr std::array<std::string_view, 3> intermediary_values{"none", "nat-gateway", "transit-gateway"};
+constexpr std::array<std::string_view, 6> tgw_loss_values{"none",      "forwarded",    "no-route",
+                                                          "blackhole", "mtu-exceeded", "ttl-expired"};
 constexpr std::array<std::string_view, 3> server_flow_log_values{"none", "exists", "unknown"};
 constexpr std::array<std::string_view, 4> response_size_shape_values{"unknown", "rst-like", "data", "small"};
 constexpr std::array<std::string_view, 5> intermediary_leg_values{"none", "unknown", "ok", "request-rejected",
@@ -87,6 +89,10 @@ constexpr std::array<fact_info, fact_count> catalogue{{
     {f::server_flow_log, "server_flow_log", k::enumeration, server_flow_log_values,
      "with --config including describe-flow-logs: whether a flow log covers the server's ENI (its own, its "
      "subnet's or its VPC's): none, exists; unknown without that configuration or when the ENI is not described"},
+    {f::tgw_loss, "tgw_loss", k::enumeration, tgw_loss_values,
+     "transit-gateway flow logs (version 6) of the connection's packets: none (no such records), forwarded "
+     "(nothing lost), or why the gateway dropped packets (packets-lost-no-route, -blackhole, -mtu-exceeded, "
+     "-ttl-expired; the request's way first)"},
 }};
 
 constexpr bool catalogue_is_indexed_by_id() {
