@@ -227,6 +227,8 @@ struct rule {
   std::string replaces;                     ///< id this rule supersedes, or empty
   std::vector<std::string> examples_match;  ///< fixture paths relative to the repository root
   std::vector<std::string> examples_no_match;
+  /// Configuration the examples are diagnosed with (`--config`), for rules whose facts need it; empty: none.
+  std::string examples_config;
   std::string file;
   source_position at;  ///< the `id` key
 

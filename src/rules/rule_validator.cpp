@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, 14> known_keys{
     "id",  "title",  "description", "when",       "verdict",         "blocking", "explain",
     "fix", "status", "priority",    "references", "false_positives", "replaces", "examples"};
 constexpr std::array<std::string_view, 6> blocking_keys{"layer", "direction", "leg", "at", "confidence", "candidates"};
-constexpr std::array<std::string_view, 2> example_keys{"match", "no_match"};
+constexpr std::array<std::string_view, 3> example_keys{"match", "no_match", "config"};
 constexpr std::array<std::string_view, 3> condition_operators{"not", "min", "max"};
 constexpr std::size_t max_title_chars = 120;
 
@@ -285,6 +285,8 @@ class rule_checker {
         check_example_list(entry, rule_.examples_match);
       else if (entry.key == "no_match")
         check_example_list(entry, rule_.examples_no_match);
+      else if (entry.key == "config")
+        check_example_config(entry);
       else
         unknown_key(entry, "examples.", example_keys);
     }
@@ -311,6 +313,23 @@ class rule_checker {
       }
     }
     into = std::move(items);
+  }
+
+  // One configuration path (file or directory) the examples are diagnosed with.
+  void check_example_config(const spec_entry& e) {
+    if (e.value.type != spec_node::kind::scalar) {
+      wrong_type(e.value, "examples.config", "a path to describe-* JSON or a topology file, relative to the repository root");
+      return;
+    }
+    const std::string& file = e.value.text;
+    std::error_code ec;
+    if (std::filesystem::path(file).is_absolute()) {
+      sink_.report(diag_code::bad_value, e.value.at, fmt::format("examples.config '{}' must be relative to the repository root", file));
+    } else if (!options_.base_dir.empty() && !std::filesystem::exists(std::filesystem::path(options_.base_dir) / file, ec)) {
+      sink_.report(diag_code::missing_example_file, e.value.at,
+                   fmt::format("examples.config '{}' not found (paths are relative to the repository root)", file));
+    }
+    rule_.examples_config = file;
   }
 
   // ---- templates

@@ -35,13 +35,14 @@ inline diagnosis run_diagnosis(const std::vector<std::string>& paths, bool traff
 }
 
 /// The same with configuration, as `diagnose --config` runs it (flows only, healthy ones counted).
-inline diagnosis run_diagnosis_with_config(const std::vector<std::string>& paths, const config_checker& checker) {
+inline diagnosis run_diagnosis_with_config(const std::vector<std::string>& paths, const config_checker& checker,
+                                           bool keep_ok = false) {
   inspect_consumer counts;
   correlate_options o;
   o.enis = checker.enis();
   o.traffic_type_all = checker.traffic_type_all().value_or(false);
   correlator corr(o);
-  diagnosis_builder builder(shipped_rules(), {}, false, true);
+  diagnosis_builder builder(shipped_rules(), {}, keep_ok, true);
   builder.use_config(checker);
   consumer_pair both(counts, corr);
   ingest_options io;

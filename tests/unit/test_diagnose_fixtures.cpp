@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <set>
 
 #include "diagnose_runner.hpp"
+#include "flowsleuth/config_loader.hpp"
 
 using namespace flowsleuth;
 
@@ -113,9 +115,19 @@ TEST_CASE("every example a shipped rule lists matches it, and every look-alike d
   for (const auto& r : pack.rules) {
     CAPTURE(r.id);
     if (r.status == rule_status::stable) ++stable;
+    // Rules whose facts need configuration name it (examples.config); the others run on logs alone.
+    std::optional<config_load_result> config;
+    std::optional<config_checker> checker;
+    if (!r.examples_config.empty()) {
+      config = load_config({test::source_path(r.examples_config)});
+      REQUIRE(config->problems.empty());
+      checker.emplace(config->topo);
+    }
     auto winners = [&](const std::string& rel) {
       std::set<std::string> ids;
-      for (const auto& f : test::run_diagnosis({test::source_path(rel)}).connections) ids.insert(f.rule_id);
+      const diagnosis d = checker ? test::run_diagnosis_with_config({test::source_path(rel)}, *checker, true)
+                                  : test::run_diagnosis({test::source_path(rel)});
+      for (const auto& f : d.connections) ids.insert(f.rule_id);
       return ids;
     };
     for (const auto& m : r.examples_match) {

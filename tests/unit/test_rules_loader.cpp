@@ -365,6 +365,22 @@ TEST_CASE("rules: ids, titles, status and examples") {
     REQUIRE(unchecked.rules.size() == 1);
     CHECK(unchecked.rules[0].examples_no_match == std::vector<std::string>{"fixtures/nope.log"});
   }
+  SUBCASE("examples may name the configuration they run with; it must exist too") {
+    const std::string with_config =
+        "status: stable\nexamples:\n  config: fixtures/config/unlogged-server.yaml\n"
+        "  match: [fixtures/diagnose/unobserved-peer.log]\n";
+    const auto ok = load_rule_text("sg-inbound.yaml", valid_rule + with_config, {.base_dir = flowsleuth::test::source_path("")});
+    CHECK(ok.ok());
+    REQUIRE(ok.rules.size() == 1);
+    CHECK(ok.rules[0].examples_config == "fixtures/config/unlogged-server.yaml");
+    const auto missing = load_rule_text("sg-inbound.yaml", replace_line(valid_rule + with_config, "  config: fixtures/config/unlogged-server.yaml", "  config: fixtures/config/nope.yaml"),
+                                        {.base_dir = flowsleuth::test::source_path("")});
+    REQUIRE(missing.diagnostics.size() == 1);
+    CHECK(missing.diagnostics[0].code == diag_code::missing_example_file);
+    const auto listed = load(valid_rule + "examples:\n  config: [a, b]\n");
+    REQUIRE(listed.diagnostics.size() == 1);
+    CHECK(listed.diagnostics[0].message.find("examples.config") != std::string::npos);
+  }
   SUBCASE("priority, references, false positives, replaces") {
     const auto p = load(valid_rule +
                         "priority: -3\nreferences: [https://docs.aws.amazon.com/vpc/]\nfalse_positives: [late "
