@@ -1,6 +1,7 @@
 #pragma once
 /// Reporters for a diagnosis. They format only: the verdicts are decided before they are called.
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct report_options {
 };
 
 /// The `flowsleuth/report/v1` contract of ../shared/design.md (documented in docs/report-json.md).
+/// The same, written to `to` as it is produced: a report of millions of lines never sits whole in memory.
+void write_report_json(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                       const report_options& options);
 std::string render_report_json(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
                                const report_options& options);
 /// Readable at a glance in a terminal: what is broken first, healthy flows summarised.

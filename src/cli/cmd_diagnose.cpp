@@ -152,7 +152,7 @@ int run_diagnose(int argc, char** argv) {
   ro.all = all;
   ro.style = style_for_stdout(o);
   if (output == "json") {
-    std::fputs(render_report_json(d, report, summary, ro).c_str(), stdout);
+    write_report_json(stdout, d, report, summary, ro);
   } else if (output == "markdown") {
     std::fputs(render_report_markdown(d, report, summary, ro).c_str(), stdout);
   } else if (output == "dot") {

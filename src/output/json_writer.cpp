@@ -102,6 +102,7 @@ json_writer& json_writer::end_object() {
   has_element_.pop_back();
   if (had) newline();
   out_.push_back('}');
+  maybe_spill();
   return *this;
 }
 
@@ -117,6 +118,7 @@ json_writer& json_writer::end_array() {
   has_element_.pop_back();
   if (had) newline();
   out_.push_back(']');
+  maybe_spill();
   return *this;
 }
 
@@ -156,6 +158,12 @@ json_writer& json_writer::null() {
   before_value();
   out_ += "null";
   return *this;
+}
+
+void json_writer::flush() {
+  if (!spill_ || out_.empty()) return;
+  std::fwrite(out_.data(), 1, out_.size(), spill_);
+  out_.clear();
 }
 
 }  // namespace flowsleuth::detail

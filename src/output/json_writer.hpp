@@ -3,6 +3,7 @@
 // UTF-8 in input becomes U+FFFD so output always parses).
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,15 +31,23 @@ class json_writer {
   json_writer& null();
   /// After key(): the caller appended a value itself (e.g. a pre-validated number).
   void raw_value_written() { after_key_ = false; }
+  /// Write what is complete to `f` whenever a megabyte has built up (and on flush()), so a big document
+  /// never sits whole in memory. Output only ever grows at its end, so any prefix can go.
+  void spill_to(std::FILE* f) noexcept { spill_ = f; }
+  void flush();
 
  private:
   void before_value();
   void newline();
+  void maybe_spill() {
+    if (spill_ && out_.size() >= (std::size_t{1} << 20)) flush();
+  }
   std::string& out_;
   bool pretty_;
   // Per open container: whether it already has an element.
   std::vector<bool> has_element_;
   bool after_key_ = false;
+  std::FILE* spill_ = nullptr;
 };
 
 }  // namespace flowsleuth::detail

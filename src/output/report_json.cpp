@@ -199,12 +199,8 @@ void write_ports(json_writer& w, const std::vector<port_range>& ranges) {
   w.end_array();
 }
 
-}  // namespace
-
-std::string render_report_json(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
-                               const report_options& options) {
-  std::string out;
-  json_writer w(out, true);
+void write_report(json_writer& w, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                  const report_options& options) {
   w.begin_object();
   w.key("schema").value("flowsleuth/report/v1");
   w.key("input").begin_object();
@@ -364,8 +360,27 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
   w.key("suppressed_flows").value(d.suppressed_flows);  // extension
   w.end_object();
   w.end_object();
+}
+
+}  // namespace
+
+std::string render_report_json(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options) {
+  std::string out;
+  json_writer w(out, true);
+  write_report(w, d, input, read, options);
   out.push_back('\n');
   return out;
+}
+
+void write_report_json(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                       const report_options& options) {
+  std::string out;
+  json_writer w(out, true);
+  w.spill_to(to);
+  write_report(w, d, input, read, options);
+  out.push_back('\n');
+  w.flush();
 }
 
 }  // namespace flowsleuth
