@@ -93,6 +93,9 @@ struct configured_eni {
   /// From describe-flow-logs (nullopt when it was not given): whether a flow log covers the ENI (its own,
   /// its subnet's or its VPC's), and whether one of those captures ALL traffic.
   std::optional<bool> flow_logged, captures_all;
+  /// The longest MaxAggregationInterval of those flow logs (seconds; 0 when unknown): how long a capture
+  /// window of this ENI can be.
+  int aggregation_interval = 0;
 };
 
 struct correlate_options {

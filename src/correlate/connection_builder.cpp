@@ -492,8 +492,8 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       const eni_state& e = st.enis[v.eni];
       for (const auto& [s, t] : e.skipdata) gap = gap || (s <= c.last && t >= c.first);
       // Within the last (first) capture window of the ENI's data: the answer may be in the next file.
-      if (e.last != INT64_MIN && c.last >= e.last - 60) at_end = true;
-      if (e.first != INT64_MAX && c.first <= e.first + 60) at_start = true;
+      if (e.last != INT64_MIN && c.last >= e.last - e.window) at_end = true;
+      if (e.first != INT64_MAX && c.first <= e.first + e.window) at_start = true;
       both_actions = both_actions && e.saw_accept && e.saw_reject;
     }
     f.set(fact_id::coverage_gap, gap);

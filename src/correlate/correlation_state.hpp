@@ -50,6 +50,9 @@ struct eni_state {
   // else, per address family (dual-stack ENIs log both), the one address present in every record.
   std::vector<ip_address> declared;
   bool configured = false;  // declared comes from configuration: complete, nothing to learn
+  // How long one capture window of this ENI may be: 60 s unless configuration says its flow logs
+  // aggregate over longer (up to 600 s).
+  std::int64_t window = 60;
   std::vector<ip_address> candidates[2];  // [IPv4, IPv6]
   bool candidates_started[2] = {false, false};
   std::int64_t first = INT64_MAX, last = INT64_MIN;

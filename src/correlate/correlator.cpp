@@ -176,7 +176,7 @@ bool settled(const conn_state& c, std::int64_t cutoff, const correlator::state& 
   if (c.last == INT64_MIN || c.last >= cutoff) return false;
   return std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
     const auto it = st.enis.find(v.eni);
-    return it != st.enis.end() && it->second.last > c.last + 60;
+    return it != st.enis.end() && it->second.last > c.last + it->second.window;
   });
 }
 
@@ -239,6 +239,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       if (const auto c = st.configured.find(e.name); c != st.configured.end()) {
         e.declared = c->second->addresses;
         e.configured = true;
+        e.window = std::max<std::int64_t>(60, c->second->aggregation_interval);
         if (!c->second->subnet.empty()) e.subnet = st.intern(c->second->subnet);
       }
     }

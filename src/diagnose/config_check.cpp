@@ -124,6 +124,7 @@ std::vector<configured_eni> config_checker::enis() const {
         if (fl.resource_id != id && fl.resource_id != e.subnet_id && (vpc.empty() || fl.resource_id != vpc)) continue;
         logged = true;
         all = all || fl.traffic_type == "ALL";
+        c.aggregation_interval = std::max(c.aggregation_interval, fl.max_aggregation_interval);
       }
       c.flow_logged = logged;
       c.captures_all = all;

@@ -3,6 +3,7 @@
 // (fixtures/config/expected-rules.yaml), checked for describe-* JSON and the topology YAML alike.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -197,4 +198,41 @@ TEST_CASE("diagnose --config: describe-flow-logs says the unobserved server's EN
   const flow_finding* f = find_flow(d, search);
   REQUIRE(f != nullptr);
   CHECK(f->rule_id == "unobserved-peer");
+}
+
+TEST_CASE("diagnose --config: a flow log's aggregation interval widens the last capture window of its ENI") {
+  // A SYN accepted at the server and nothing back: no-response — unless the answer may still be in the
+  // ENI's next capture window. The ENI's data ends 345 s after the SYN's record: outside a 60-s window,
+  // inside a 600-s one (MaxAggregationInterval 600).
+  test::temp_dir dir;
+  const auto logs = dir.write(
+      "server.log",
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
+      "log-status tcp-flags flow-direction\n"
+      "5 123456789012 eni-0bbbbbbbbbbbbbbb2 10.0.1.5 10.0.2.7 41000 5432 6 2 120 1700000000 1700000055 ACCEPT OK 2 ingress\n"
+      "5 123456789012 eni-0bbbbbbbbbbbbbbb2 - - - - - - - 1700000340 1700000400 - NODATA - -\n");
+  auto topology = [](int interval) {
+    return fmt::format(R"(
+vpcs:
+  vpc-1: {{cidr: 10.0.0.0/16}}
+subnets:
+  subnet-2: {{cidr: 10.0.2.0/24}}
+enis:
+  eni-0bbbbbbbbbbbbbbb2: {{name: db, address: 10.0.2.7, groups: sg-db}}
+security_groups:
+  sg-db: {{ingress: [{{proto: tcp, ports: 5432, from: 10.0.0.0/16}}]}}
+flow_logs:
+  fl-1: {{resource: subnet-2, traffic: ALL, interval: {}, destination: "arn:aws:s3:::logs"}}
+)",
+                       interval);
+  };
+  for (const int interval : {60, 600}) {
+    CAPTURE(interval);
+    const config_load_result loaded = load_config_text("topology.yaml", topology(interval));
+    REQUIRE(loaded.problems.empty());
+    const config_checker checker(loaded.topo);
+    const diagnosis d = test::run_diagnosis_with_config({logs}, checker);
+    REQUIRE(d.flows.size() == 1);
+    CHECK(d.flows[0].outcome == (interval == 60 ? verdict::no_response : verdict::inconclusive));
+  }
 }
