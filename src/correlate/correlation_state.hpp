@@ -50,9 +50,10 @@ struct eni_state {
   // else, per address family (dual-stack ENIs log both), the one address present in every record.
   std::vector<ip_address> declared;
   bool configured = false;  // declared comes from configuration: complete, nothing to learn
-  // How long one capture window of this ENI may be: 60 s unless configuration says its flow logs
-  // aggregate over longer (up to 600 s).
+  // How long one capture window of this ENI may be. AWS aggregates over 60 s or 600 s: configuration
+  // says which; without it, a record spanning more than 60 s shows the ENI's windows are the long ones.
   std::int64_t window = 60;
+  bool window_configured = false;
   std::vector<ip_address> candidates[2];  // [IPv4, IPv6]
   bool candidates_started[2] = {false, false};
   std::int64_t first = INT64_MAX, last = INT64_MIN;

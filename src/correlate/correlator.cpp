@@ -239,7 +239,10 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       if (const auto c = st.configured.find(e.name); c != st.configured.end()) {
         e.declared = c->second->addresses;
         e.configured = true;
-        e.window = std::max<std::int64_t>(60, c->second->aggregation_interval);
+        if (c->second->aggregation_interval > 0) {
+          e.window = std::max<std::int64_t>(60, c->second->aggregation_interval);
+          e.window_configured = true;
+        }
         if (!c->second->subnet.empty()) e.subnet = st.intern(c->second->subnet);
       }
     }
@@ -247,6 +250,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (o.has_time) {
       e.first = std::min(e.first, o.start);
       e.last = std::max(e.last, o.end);
+      if (!e.window_configured && o.end - o.start > 60) e.window = 600;
       st.newest = std::max(st.newest, o.end);
       // Older than what was already resolved: input out of time order. Its connection may have been
       // resolved without it; counted so the report can say so.

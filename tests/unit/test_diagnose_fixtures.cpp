@@ -9,6 +9,7 @@
 #include <set>
 
 #include "diagnose_runner.hpp"
+#include "temp_files.hpp"
 #include "flowsleuth/config_loader.hpp"
 
 using namespace flowsleuth;
@@ -140,4 +141,30 @@ TEST_CASE("every example a shipped rule lists matches it, and every look-alike d
     }
   }
   CHECK(stable >= 15);
+}
+
+TEST_CASE("an ENI whose records span more than a minute has 10-minute capture windows: its data edge widens") {
+  // A SYN accepted at the server and nothing back, 345 s before the ENI's data ends. With 60-s windows
+  // that is no-response; a record spanning 400 s shows the ENI aggregates over 600 s, and then the
+  // answer may still be in the next window: inconclusive.
+  const std::string header =
+      "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action "
+      "log-status tcp-flags flow-direction\n";
+  const std::string syn =
+      "5 123456789012 eni-0bbbbbbbbbbbbbbb2 10.0.1.5 10.0.2.7 41000 5432 6 2 120 1700000000 1700000055 ACCEPT OK 2 ingress\n";
+  const std::string nodata = "5 123456789012 eni-0bbbbbbbbbbbbbbb2 - - - - - - - 1700000340 1700000400 - NODATA - -\n";
+  const std::string long_span =
+      "5 123456789012 eni-0bbbbbbbbbbbbbbb2 10.0.1.9 10.0.2.7 42000 22 6 40 4000 1699999600 1700000000 ACCEPT OK 16 ingress\n";
+  test::temp_dir dir;
+  const diagnosis short_windows = test::run_diagnosis({dir.write("short.log", header + syn + nodata)});
+  const diagnosis long_windows = test::run_diagnosis({dir.write("long.log", header + long_span + syn + nodata)});
+  auto outcome_of = [](const diagnosis& d) {
+    for (const auto& f : d.flows) {
+      if (f.server.port == 5432) return f.outcome;
+    }
+    FAIL("no flow to port 5432");
+    return verdict::ok;
+  };
+  CHECK(outcome_of(short_windows) == verdict::no_response);
+  CHECK(outcome_of(long_windows) == verdict::inconclusive);
 }
