@@ -55,7 +55,6 @@ void fold(packet_evidence& into, const Evidence& e) {
   }
 }
 
-// Decides whether endpoint a is the client. Records the evidence that decided in `by`.
 // Whether configuration says the ENI holding `ip` listens on `port` (its security groups admit it inbound).
 bool listens(const correlator::state& st, const ip_address& ip, std::uint16_t port, std::uint8_t protocol) {
   const auto it = st.configured_by_address.find(ip);
@@ -65,6 +64,7 @@ bool listens(const correlator::state& st, const ip_address& ip, std::uint16_t po
   });
 }
 
+// Decides whether endpoint a is the client. Records the evidence that decided in `by`.
 bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state& st, std::vector<std::string>& by) {
   ways w;
   for (const auto& v : c.views) {
@@ -132,16 +132,6 @@ std::vector<ip_address> own_addresses(const eni_state& e) {
   return own;
 }
 
-bool contains(const std::vector<ip_address>& v, const ip_address& a) {
-  return std::find(v.begin(), v.end(), a) != v.end();
-}
-
-point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
-  if (acc.any() && rej.any()) return point_state::both;
-  if (acc.any()) return point_state::accept;
-  if (rej.any()) return point_state::reject;
-  return point_state::none;
-}
 
 std::string_view word(point_state s) { return to_string(s); }
 
@@ -165,84 +155,6 @@ std::string_view size_shape(const packet_evidence& req, const packet_evidence& r
   const bool syn_sized = req.packets <= 8 && req.bytes >= req.packets * syn_low && req.bytes <= req.packets * syn_high;
   if (bare_responses && syn_sized && resp.packets <= req.packets) return "rst-like";
   return "small";
-}
-
-// Indexes the gateways' own legs in a batch: a view of an ENI that sits between the endpoints of some
-// connection, on a connection where that ENI is itself one end (NAT gateway → server).
-void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& batch,
-                        std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of) {
-  std::int64_t oldest = INT64_MAX;
-  for (const auto& [k, c] : batch) {
-    oldest = std::min(oldest, c.first);
-    for (const auto& v : c.views) {
-      const auto& own = own_of[v.eni];
-      if (!own.empty() && !contains(own, k.a) && !contains(own, k.b)) st.gateway_enis.insert(v.eni);
-    }
-  }
-  if (st.gateway_enis.empty()) return;
-  for (const auto& [k, c] : batch) {
-    for (const auto& v : c.views) {
-      if (!st.gateway_enis.count(v.eni)) continue;
-      const auto& own = own_of[v.eni];
-      const bool is_a = contains(own, k.a);
-      if (!is_a && !contains(own, k.b)) continue;
-      const int req = is_a ? 0 : 1;  // gateway → peer
-      gateway_leg g;
-      g.first = c.first;
-      g.last = c.last;
-      g.request_accepted = v.ev[req][0].any();
-      g.request_rejected = v.ev[req][1].any();
-      g.response_accepted = v.ev[1 - req][0].any();
-      g.response_rejected = v.ev[1 - req][1].any();
-      for (const auto* e : {&v.ev[1 - req][1], &v.ev[req][1], &v.ev[req][0]}) {
-        for (std::size_t i = 0; i < e->line_count && g.line_count < g.lines.size(); ++i) g.lines[g.line_count++] = e->lines[i];
-      }
-      const gateway_leg_key key{v.eni, is_a ? k.b : k.a, is_a ? k.pb : k.pa, k.protocol};
-      st.gateway_legs[key].push_back(g);
-    }
-  }
-  // Legs far older than this batch can no longer overlap a connection still to be resolved.
-  if (oldest != INT64_MAX) {
-    for (auto it = st.gateway_legs.begin(); it != st.gateway_legs.end();) {
-      std::erase_if(it->second, [&](const gateway_leg& g) { return g.last < oldest - 2400; });
-      it = it->second.empty() ? st.gateway_legs.erase(it) : std::next(it);
-    }
-  }
-}
-
-// The gateway's own leg to this connection's server at the same time (start/end lag by up to 60 s on
-// each ENI, so ±120 s): what happened there. Fills `conn.via` with the gateway ENI and that evidence.
-std::string_view join_gateway_leg(const correlator::state& st, const view_state& gateway, connection& conn) {
-  const eni_state& e = st.enis.at(gateway.eni);
-  conn.via.eni = e.name;
-  conn.via.subnet = st.strings[e.subnet];
-  const gateway_leg_key key{gateway.eni, conn.server.ip, conn.server.port.value_or(0), conn.protocol};
-  const auto it = st.gateway_legs.find(key);
-  bool any = false, req_acc = false, req_rej = false, resp_acc = false, resp_rej = false;
-  evidence_acc rejected, accepted;
-  if (it != st.gateway_legs.end()) {
-    for (const auto& g : it->second) {
-      if (g.last < conn.first - 120 || g.first > conn.last + 120) continue;
-      any = true;
-      req_acc |= g.request_accepted;
-      req_rej |= g.request_rejected;
-      resp_acc |= g.response_accepted;
-      resp_rej |= g.response_rejected;
-      for (std::size_t i = 0; i < g.line_count; ++i) {
-        evidence_acc& into = g.lines[i].action == action_t::reject ? rejected : accepted;
-        ++into.records;
-        if (into.line_count < evidence_acc::max_lines) into.lines[into.line_count++] = g.lines[i];
-      }
-    }
-  }
-  conn.via.accepted = expand(accepted, st);
-  conn.via.rejected = expand(rejected, st);
-  conn.via.state = state_of(conn.via.accepted, conn.via.rejected);
-  if (!any) return "unknown";
-  if (resp_rej && !resp_acc) return "response-rejected";
-  if (req_rej && !req_acc) return "request-rejected";
-  if (req_acc && resp_acc && !req_rej && !resp_rej) return "ok";
-  return "unknown";  // the gateway's legs at that time disagree: which one is this connection's is not known
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // The correlator's accumulated state, shared by the merge step (correlator.cpp) and the resolution
 // step (connection_builder.cpp).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <tuple>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -222,6 +224,24 @@ struct correlator::state {
 
 
 namespace detail {
+inline bool contains(const std::vector<ip_address>& v, const ip_address& a) {
+  return std::find(v.begin(), v.end(), a) != v.end();
+}
+
+inline point_state state_of(const packet_evidence& acc, const packet_evidence& rej) {
+  if (acc.any() && rej.any()) return point_state::both;
+  if (acc.any()) return point_state::accept;
+  if (rej.any()) return point_state::reject;
+  return point_state::none;
+}
+
+/// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp).
+void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& batch,
+                        std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of);
+/// Joins a connection seen through a gateway ENI to the gateway's own leg to the same server, port and
+/// time; fills `conn.via` and returns the intermediary_leg fact's value.
+std::string_view join_gateway_leg(const correlator::state& st, const view_state& gateway, connection& conn);
+
 /// Resolves a batch of connections, in a deterministic order (first seen, then 5-tuple), and hands each
 /// to `emit` — except those waiting for sibling_eni_accepts, which go to st.waiting.
 void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit);
