@@ -413,8 +413,8 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     // Configuration can say that every ENI involved is covered by a flow log capturing ALL traffic.
     const bool configured_all =
         !c.views.empty() && std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
-          const auto it = st.configured.find(st.enis[v.eni].name);
-          return it != st.configured.end() && it->second->captures_all.value_or(false);
+          const configured_eni* cfg = st.enis[v.eni].config;
+          return cfg && cfg->captures_all.value_or(false);
         });
     f.set(fact_id::traffic_type_all,
           st.options.traffic_type_all || both_actions || configured_all ? "true" : "unknown");
@@ -427,10 +427,9 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       f.set(fact_id::intermediary, "none");
       f.set(fact_id::intermediary_leg, "none");
     } else if (gateway_view) {
-      const std::string& name = st.enis[gateway_view->eni].name;
-      if (const auto it = st.configured.find(name); it != st.configured.end()) {
-        if (it->second->interface_type == "nat_gateway") f.set(fact_id::intermediary, "nat-gateway");
-        if (it->second->interface_type == "transit_gateway") f.set(fact_id::intermediary, "transit-gateway");
+      if (const configured_eni* cfg = st.enis[gateway_view->eni].config) {
+        if (cfg->interface_type == "nat_gateway") f.set(fact_id::intermediary, "nat-gateway");
+        if (cfg->interface_type == "transit_gateway") f.set(fact_id::intermediary, "transit-gateway");
       }
       f.set(fact_id::intermediary_leg, join_gateway_leg(st, *gateway_view, conn));
     }

@@ -32,14 +32,8 @@ struct conn_key {
 
 struct conn_key_hash {
   std::size_t operator()(const conn_key& k) const noexcept {
-    std::uint64_t h = k.protocol;
-    for (const auto* ip : {&k.a, &k.b}) {
-      std::uint64_t w0, w1;
-      std::memcpy(&w0, ip->bytes().data(), 8);
-      std::memcpy(&w1, ip->bytes().data() + 8, 8);
-      h = detail::mix64(h ^ w0) ^ w1;
-    }
-    return detail::mix64(h ^ (std::uint64_t{k.pa} << 16 | k.pb));
+    const std::uint64_t h = mix_address(mix_address(k.protocol, k.a), k.b);
+    return mix64(h ^ (std::uint64_t{k.pa} << 16 | k.pb));
   }
 };
 
@@ -51,6 +45,7 @@ struct eni_state {
   // The ENI's own addresses. Named by flow-direction when logged (egress: srcaddr, ingress: dstaddr);
   // else, per address family (dual-stack ENIs log both), the one address present in every record.
   std::vector<ip_address> declared;
+  const configured_eni* config = nullptr;  // what configuration says of this ENI, when it does
   bool configured = false;  // declared comes from configuration: complete, nothing to learn
   // How long one capture window of this ENI may be. AWS aggregates over 60 s or 600 s: configuration
   // says which; without it, a record spanning more than 60 s shows the ENI's windows are the long ones.
@@ -132,10 +127,7 @@ struct gateway_leg_key {
 
 struct gateway_leg_hash {
   std::size_t operator()(const gateway_leg_key& k) const noexcept {
-    std::uint64_t w0, w1;
-    std::memcpy(&w0, k.peer.bytes().data(), 8);
-    std::memcpy(&w1, k.peer.bytes().data() + 8, 8);
-    return mix64(mix64(w0 ^ (std::uint64_t{k.eni} << 24 | std::uint64_t{k.port} << 8 | k.protocol)) ^ w1);
+    return mix64(mix_address(std::uint64_t{k.eni} << 24 | std::uint64_t{k.port} << 8 | k.protocol, k.peer));
   }
 };
 
@@ -169,10 +161,7 @@ class sibling_index {
   };
   struct key_hash {
     std::size_t operator()(const key& k) const noexcept {
-      std::uint64_t w0, w1;
-      std::memcpy(&w0, k.client.bytes().data(), 8);
-      std::memcpy(&w1, k.client.bytes().data() + 8, 8);
-      return mix64(mix64(w0 ^ (std::uint64_t{k.subnet} << 24 | std::uint64_t(k.port) << 8 | k.protocol)) ^ w1);
+      return mix64(mix_address(std::uint64_t{k.subnet} << 24 | std::uint64_t(k.port) << 8 | k.protocol, k.client));
     }
   };
   static key key_of(const connection& c, std::uint32_t subnet) {

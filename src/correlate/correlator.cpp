@@ -237,6 +237,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (e.name.empty()) {
       e.name = st.strings[eni];
       if (const auto c = st.configured.find(e.name); c != st.configured.end()) {
+        e.config = c->second;
         e.declared = c->second->addresses;
         e.configured = true;
         if (c->second->aggregation_interval > 0) {

@@ -135,14 +135,8 @@ std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
 
 struct flow_key_hash {
   std::size_t operator()(const flow_key& k) const noexcept {
-    std::uint64_t h = std::uint64_t{std::get<2>(k)} << 32 | static_cast<std::uint32_t>(std::get<3>(k));
-    for (const auto* ip : {&std::get<0>(k), &std::get<1>(k)}) {
-      std::uint64_t w0, w1;
-      std::memcpy(&w0, ip->bytes().data(), 8);
-      std::memcpy(&w1, ip->bytes().data() + 8, 8);
-      h = detail::mix64(h ^ w0) ^ w1;
-    }
-    return detail::mix64(h);
+    const std::uint64_t seed = std::uint64_t{std::get<2>(k)} << 32 | static_cast<std::uint32_t>(std::get<3>(k));
+    return detail::mix64(detail::mix_address(detail::mix_address(seed, std::get<0>(k)), std::get<1>(k)));
   }
 };
 

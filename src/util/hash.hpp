@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "flowsleuth/ip_address.hpp"
+
 namespace flowsleuth::detail {
 
 inline std::uint64_t mix64(std::uint64_t x) noexcept {
@@ -33,6 +35,14 @@ inline std::uint64_t fast_hash(std::string_view s) noexcept {
   std::memcpy(&w, p, n);
   h = (h ^ w) * 0x100000001b3ULL;
   return mix64(h);
+}
+
+/// Folds an address (all 16 bytes; IPv4 sits in the first four, the rest zero) into a running hash.
+inline std::uint64_t mix_address(std::uint64_t h, const ip_address& ip) noexcept {
+  std::uint64_t w0, w1;
+  std::memcpy(&w0, ip.bytes().data(), 8);
+  std::memcpy(&w1, ip.bytes().data() + 8, 8);
+  return mix64(h ^ w0) ^ w1;
 }
 
 struct fast_string_hash {
