@@ -259,11 +259,28 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       if (is_client && !client_view) client_view = &v;
       if (is_server && !server_view) server_view = &v;
     }
-    if (!client_view && !server_view && c.views.size() == 1 && !has_intermediary && !via_tgw) {
-      // A lone record on an ENI whose address is not known: the service side is more likely the ENI
-      // that logged it (design.md), with lowered confidence.
-      server_view = &c.views[0];
-      direction_source = "ports";
+    if (!client_view && !server_view && !has_intermediary) {
+      // No ENI's own address is known. An ENI whose records only ever name these two endpoints is one of
+      // them; when exactly one view is such an ENI (or there is one view at all), the service side is the
+      // more likely owner (design.md), with lowered confidence.
+      const int fam = conn.client.ip.is_v6() ? 1 : 0;
+      const view_state* only = nullptr;
+      int endpoint_enis = 0;
+      for (const auto& v : c.views) {
+        const eni_state& e = st.enis[v.eni];
+        if (e.tgw) continue;
+        const auto& cand = e.candidates[fam];
+        const bool names_both = c.views.size() == 1 ||
+                                (cand.size() == 2 && contains(cand, conn.client.ip) && contains(cand, conn.server.ip));
+        if (names_both) {
+          only = &v;
+          ++endpoint_enis;
+        }
+      }
+      if (endpoint_enis == 1) {
+        server_view = only;
+        direction_source = "ports";
+      }
     }
 
     auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who) {
