@@ -119,6 +119,10 @@ class correlator final : public record_consumer {
   /// Records older than what was already resolved (contents out of time order despite their names)
   /// are counted in late_records(). Call before ingest() with the inputs it will read, in order.
   void resolve_as_you_go(std::function<void(connection&&)> emit, const input_list& inputs);
+  /// Names (ENI, subnet, decided_by) and evidence lines cost allocations, and on real logs millions of
+  /// healthy connections are only counted: connections `wanted` declines are emitted with their
+  /// addresses, ports, times, counters, point states and facts only. `wanted` sees that form.
+  void fill_details_only_for(std::function<bool(const connection&)> wanted);
   /// Resolves every remaining connection once ingestion is over, in a deterministic order, handing
   /// each to `emit` as it is resolved (so a caller need not hold them all).
   void finish(const std::function<void(connection&&)>& emit);

@@ -109,6 +109,9 @@ class diagnosis_builder {
   /// the builder.
   void use_config(const config_checker& checker) noexcept { config_ = &checker; }
   void add(connection c);
+  /// Whether add() will keep `c` (a report lists it) and so needs its names and evidence lines: for
+  /// correlator::fill_details_only_for.
+  bool needs_detail(const connection& c) const;
   diagnosis finish();
 
  private:

@@ -136,6 +136,7 @@ int run_diagnose(int argc, char** argv) {
   if (checker) builder.use_config(*checker);
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   corr.resolve_as_you_go(add, prepared.inputs);
+  corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });
   consumer_pair both(counts, corr);
   const ingest_report report = ingest(prepared.inputs, prepared.options, both);
   const inspect_summary summary = counts.summary();

@@ -65,7 +65,7 @@ bool listens(const correlator::state& st, const ip_address& ip, std::uint16_t po
 }
 
 // Decides whether endpoint a is the client. Records the evidence that decided in `by`.
-bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state& st, std::vector<std::string>& by) {
+bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state& st, std::string_view& by) {
   ways w;
   for (const auto& v : c.views) {
     for (int d = 0; d < 2; ++d) {
@@ -74,28 +74,28 @@ bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state
   }
   auto any_of = [&](int d, auto pred) { return pred(w.all[d][0]) || pred(w.all[d][1]); };
   if (any_of(0, syn_only) || any_of(1, has_syn_ack)) {
-    by.push_back("tcp-flags");
+    by = "tcp-flags";
     return true;
   }
   if (any_of(1, syn_only) || any_of(0, has_syn_ack)) {
-    by.push_back("tcp-flags");
+    by = "tcp-flags";
     return false;
   }
   if ((k.protocol == 6 || k.protocol == 17) && !st.configured_by_address.empty()) {
     const bool la = listens(st, k.a, k.pa, k.protocol), lb = listens(st, k.b, k.pb, k.protocol);
     if (la != lb) {
-      by.push_back("config");
+      by = "config";
       return lb;
     }
   }
   if (k.protocol == 6 || k.protocol == 17) {
     const bool sa = service_port(k.pa), sb = service_port(k.pb);
     if (sa != sb) {
-      by.push_back("ports");
+      by = "ports";
       return sb;
     }
     if (k.pa != k.pb && (k.pa >= 32768) != (k.pb >= 32768)) {
-      by.push_back("ports");
+      by = "ports";
       return k.pa >= 32768;
     }
   }
@@ -106,11 +106,11 @@ bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state
   const bool a_rej_only = w.all[0][1].any() && !w.all[0][0].any();
   const bool b_rej_only = w.all[1][1].any() && !w.all[1][0].any();
   if ((a_acc_only && b_rej_only) || (b_acc_only && a_rej_only)) {
-    by.push_back("accepted-before-rejected");
+    by = "accepted-before-rejected";
     return a_acc_only;
   }
   // Whoever sent first. Windows can lag by up to 60 s across ENIs, so this is the weakest evidence.
-  by.push_back("first-seen");
+  by = "first-seen";
   auto first_of = [&](int d) {
     std::int64_t t = INT64_MAX;
     for (int a = 0; a < 2; ++a) {
@@ -176,10 +176,6 @@ bool sibling_index::other_accepts(const connection& c, std::uint32_t eni, std::u
 }
 
 void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit) {
-  const auto id_of = [&](const std::string& name) -> std::uint32_t {
-    const auto it = st.ids.find(name);
-    return it == st.ids.end() ? 0 : it->second;
-  };
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   // Each ENI's own addresses, worked out once per batch rather than once per connection.
@@ -204,13 +200,61 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
 
   index_gateway_legs(st, batch, own_of);
 
-  auto resolve = [&](const conn_key& k, const conn_state& c) {
+  // Names and evidence lines cost allocations; most connections are healthy and no report shows them,
+  // so they are filled in only for connections the consumer keeps (st.want_detail).
+  struct placed {
+    const view_state* client_egress = nullptr;
+    const view_state* server_ingress = nullptr;
+    const view_state* server_egress = nullptr;
+    const view_state* client_ingress = nullptr;
+    std::uint32_t owner[4] = {0, 0, 0, 0};  // the logged ENI owning an end nobody saw, per point
+    std::uint32_t client_eni = 0, server_eni = 0;
+    const view_state* tgw = nullptr;
+    const view_state* gateway = nullptr;
+    int out_way = 0;
+    std::string_view decided_by;
+  };
+  auto name_of = [&](std::uint32_t eni) -> const std::string& { return st.enis[eni].name; };
+  auto subnet_of = [&](std::uint32_t eni) -> const std::string& { return st.strings[st.enis[eni].subnet]; };
+
+  auto materialize = [&](connection& conn, const placed& at) {
+    conn.decided_by.emplace_back(at.decided_by);
+    const int back_way = 1 - at.out_way;
+    auto name_point = [&](observation_point& p, const view_state* v, int way, std::uint32_t owner) {
+      if (v) {
+        p.eni = name_of(v->eni);
+        p.subnet = subnet_of(v->eni);
+        p.accepted = expand(v->ev[way][0], st);
+        p.rejected = expand(v->ev[way][1], st);
+      } else if (owner) {
+        p.eni = name_of(owner);
+      }
+    };
+    name_point(conn.client_egress, at.client_egress, at.out_way, at.owner[0]);
+    name_point(conn.server_ingress, at.server_ingress, at.out_way, at.owner[1]);
+    name_point(conn.server_egress, at.server_egress, back_way, at.owner[2]);
+    name_point(conn.client_ingress, at.client_ingress, back_way, at.owner[3]);
+    for (auto [e, id] : {std::pair{&conn.client, at.client_eni}, std::pair{&conn.server, at.server_eni}}) {
+      if (id == 0) continue;
+      e->eni = name_of(id);
+      e->subnet = subnet_of(id);
+    }
+    if (at.gateway) {
+      join_gateway_leg(st, *at.gateway, conn, true);
+    } else if (at.tgw) {
+      conn.via.eni = name_of(at.tgw->eni);
+      conn.via.accepted = expand(at.tgw->ev[at.out_way][0], st);
+    }
+  };
+
+  auto resolve = [&](const conn_key& k, const conn_state& c, placed& at) {
     connection conn;
     conn.protocol = k.protocol;
     const bool icmp = k.protocol == 1 || k.protocol == 58;
-    const bool client_is_a = a_is_client(k, c, st, conn.decided_by);
+    const bool client_is_a = a_is_client(k, c, st, at.decided_by);
     const int out_way = client_is_a ? 0 : 1;  // client → server packets
     const int back_way = 1 - out_way;
+    at.out_way = out_way;
     conn.client.ip = client_is_a ? k.a : k.b;
     conn.server.ip = client_is_a ? k.b : k.a;
     if (!icmp) {
@@ -223,7 +267,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     // Which view is whose: by the ENI's own address, else by the direction its records were logged in.
     const view_state* client_view = nullptr;
     const view_state* server_view = nullptr;
-    std::string direction_source = "unknown";
+    std::string_view direction_source = "unknown";
     bool has_intermediary = false;
     const view_state* gateway_view = nullptr;
     std::uint8_t tgw_lost_request = 0, tgw_lost_response = 0;
@@ -283,37 +327,32 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       }
     }
 
-    auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who) {
+    auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who, std::uint32_t& owner) {
       if (v) {
-        p.eni = st.enis[v->eni].name;
-        p.subnet = st.strings[st.enis[v->eni].subnet];
-        p.accepted = expand(v->ev[way][0], st);
-        p.rejected = expand(v->ev[way][1], st);
+        p.accepted = summarize(v->ev[way][0]);
+        p.rejected = summarize(v->ev[way][1]);
         p.state = state_of(p.accepted, p.rejected);
         return;
       }
       if (address_class(who.ip) == "public") {
         p.state = point_state::external;
-      } else if (owner_of(who.ip) != 0) {
+      } else if ((owner = owner_of(who.ip)) != 0) {
         p.state = point_state::none;  // that ENI is logged: it just has no record of this
-        p.eni = st.enis[owner_of(who.ip)].name;
       } else {
         p.state = point_state::unlogged;
       }
     };
-    fill(conn.client_egress, client_view, out_way, conn.client);
-    fill(conn.server_ingress, server_view, out_way, conn.server);
-    fill(conn.server_egress, server_view, back_way, conn.server);
-    fill(conn.client_ingress, client_view, back_way, conn.client);
+    at.client_egress = at.client_ingress = client_view;
+    at.server_ingress = at.server_egress = server_view;
+    fill(conn.client_egress, client_view, out_way, conn.client, at.owner[0]);
+    fill(conn.server_ingress, server_view, out_way, conn.server, at.owner[1]);
+    fill(conn.server_egress, server_view, back_way, conn.server, at.owner[2]);
+    fill(conn.client_ingress, client_view, back_way, conn.client, at.owner[3]);
     // An endpoint's ENI: the view that saw it, else the logged ENI that owns its address.
-    auto place = [&](endpoint& e, const view_state* v) {
-      const std::uint32_t id = v ? v->eni : owner_of(e.ip);
-      if (id == 0) return;
-      e.eni = st.enis[id].name;
-      e.subnet = st.strings[st.enis[id].subnet];
-    };
-    place(conn.client, client_view);
-    place(conn.server, server_view);
+    at.client_eni = client_view ? client_view->eni : owner_of(conn.client.ip);
+    at.server_eni = server_view ? server_view->eni : owner_of(conn.server.ip);
+    const std::uint32_t client_subnet = at.client_eni ? st.enis[at.client_eni].subnet : 0;
+    const std::uint32_t server_subnet = at.server_eni ? st.enis[at.server_eni].subnet : 0;
 
     // ---- facts ----
     fact_set& f = conn.facts;
@@ -337,10 +376,10 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       }
     }
     f.set(fact_id::tgw_loss, !via_tgw ? "none" : tgw_loss_word(tgw_lost_request ? tgw_lost_request : tgw_lost_response));
-    if (tgw_view && conn.via.eni.empty()) {
+    if (tgw_view && !gateway_view) {
       // The attachment's records are the evidence a routing verdict points at.
-      conn.via.eni = st.enis[tgw_view->eni].name;
-      conn.via.accepted = expand(tgw_view->ev[out_way][0], st);
+      at.tgw = tgw_view;
+      conn.via.accepted = summarize(tgw_view->ev[out_way][0]);
       conn.via.state = conn.via.accepted.any() ? point_state::accept : point_state::none;
     }
     f.set(fact_id::response_size_shape,
@@ -401,8 +440,8 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       f.set(fact_id::rejects_only_after_close, worked && late);
     }
 
-    if (!conn.client.subnet.empty() && !conn.server.subnet.empty()) {
-      f.set(fact_id::same_subnet, conn.client.subnet == conn.server.subnet ? "true" : "false");
+    if (client_subnet && server_subnet) {
+      f.set(fact_id::same_subnet, client_subnet == server_subnet ? "true" : "false");
     } else {
       f.set(fact_id::same_subnet, "unknown");
     }
@@ -444,11 +483,12 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       f.set(fact_id::intermediary, "none");
       f.set(fact_id::intermediary_leg, "none");
     } else if (gateway_view) {
+      at.gateway = gateway_view;
       if (const configured_eni* cfg = st.enis[gateway_view->eni].config) {
         if (cfg->interface_type == "nat_gateway") f.set(fact_id::intermediary, "nat-gateway");
         if (cfg->interface_type == "transit_gateway") f.set(fact_id::intermediary, "transit-gateway");
       }
-      f.set(fact_id::intermediary_leg, join_gateway_leg(st, *gateway_view, conn));
+      f.set(fact_id::intermediary_leg, join_gateway_leg(st, *gateway_view, conn, false));
     }
     f.set(fact_id::direction_source, direction_source);
     return conn;
@@ -456,12 +496,17 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
   // server can use it: those few wait for the end, the rest go out as they are resolved.
   for (const auto& [k, c] : batch) {
-    connection conn = resolve(k, c);
-    st.siblings.note(conn, id_of(conn.server_ingress.eni), id_of(conn.server_ingress.subnet));
-    if (sibling_index::applies(conn)) {
+    placed at;
+    connection conn = resolve(k, c, at);
+    const std::uint32_t server_eni = at.server_ingress ? at.server_ingress->eni : 0;
+    const std::uint32_t server_subnet = server_eni ? st.enis[server_eni].subnet : 0;
+    st.siblings.note(conn, server_eni, server_subnet);
+    if (sibling_index::applies(conn, server_subnet)) {
+      materialize(conn, at);
       st.waiting.push_back(std::move(conn));
     } else {
-      if (!conn.server_ingress.subnet.empty()) conn.facts.set(fact_id::sibling_eni_accepts, false);
+      if (server_subnet) conn.facts.set(fact_id::sibling_eni_accepts, false);
+      if (!st.want_detail || st.want_detail(conn)) materialize(conn, at);
       emit(std::move(conn));
     }
   }

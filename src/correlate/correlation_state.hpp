@@ -143,9 +143,10 @@ struct gateway_leg {
 // one of them ACCEPTs what the other REJECTs, a security group made the difference.
 class sibling_index {
  public:
-  /// Only a connection whose request the server REJECTed can use the fact.
-  static bool applies(const connection& c) noexcept {
-    return c.server_ingress.rejected.any() && !c.server_ingress.subnet.empty();
+  /// Only a connection whose request the server REJECTed can use the fact (`subnet`: the server-side
+  /// ENI's, interned; 0 when unknown).
+  static bool applies(const connection& c, std::uint32_t subnet) noexcept {
+    return c.server_ingress.rejected.any() && subnet != 0;
   }
   /// `eni` and `subnet` are the interned ids of the server-side ENI and its subnet.
   void note(const connection& c, std::uint32_t eni, std::uint32_t subnet);
@@ -186,6 +187,8 @@ struct correlator::state {
 
   // Resolving as the data goes (see correlator::resolve_as_you_go).
   std::function<void(connection&&)> emit;
+  /// Which connections get names and evidence lines (correlator::fill_details_only_for); all when empty.
+  std::function<bool(const connection&)> want_detail;
   std::int64_t newest = INT64_MIN;      ///< latest record end merged so far
   /// Per input file: the earliest time any later input can hold (INT64_MIN: unknown, so nothing may be
   /// resolved while that file is read; INT64_MAX: no later input).
@@ -229,14 +232,16 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& ba
                         std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of);
 /// Joins a connection seen through a gateway ENI to the gateway's own leg to the same server, port and
 /// time; fills `conn.via` and returns the intermediary_leg fact's value.
-std::string_view join_gateway_leg(const correlator::state& st, const view_state& gateway, connection& conn);
+/// `detail` also names the gateway and lists its evidence lines in `conn.via`.
+std::string_view join_gateway_leg(const correlator::state& st, const view_state& gateway, connection& conn, bool detail);
 
 /// Resolves a batch of connections, in a deterministic order (first seen, then 5-tuple), and hands each
 /// to `emit` — except those waiting for sibling_eni_accepts, which go to st.waiting.
 void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit);
 /// Settles sibling_eni_accepts for the waiting connections and emits them (at the very end).
 void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit);
-/// The public form of kept evidence, with ENI names.
+/// The public form of kept evidence: counters only (summarize), or with its lines and their ENI names.
+packet_evidence summarize(const evidence_acc& e);
 packet_evidence expand(const evidence_acc& e, const correlator::state& st);
 }  // namespace detail
 

@@ -336,6 +336,10 @@ void correlator::resolve_as_you_go(std::function<void(connection&&)> emit, const
   }
 }
 
+void correlator::fill_details_only_for(std::function<bool(const connection&)> wanted) {
+  state_->want_detail = std::move(wanted);
+}
+
 void correlator::finish(const std::function<void(connection&&)>& emit) {
   auto& st = *state_;
   std::vector<keyed_conn> batch;
@@ -359,7 +363,7 @@ std::vector<connection> correlator::finish() {
 
 namespace detail {
 
-packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
+packet_evidence summarize(const evidence_acc& e) {
   packet_evidence p;
   p.records = e.records;
   p.packets = e.packets;
@@ -368,6 +372,12 @@ packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
   p.flags_known = e.flags_known;
   p.first = e.first;
   p.last = e.last;
+  return p;
+}
+
+packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
+  packet_evidence p = summarize(e);
+  p.lines.reserve(e.line_count);
   for (std::size_t i = 0; i < e.line_count; ++i) {
     const line_ref& r = e.lines[i];
     evidence_line l;

@@ -218,6 +218,14 @@ void diagnosis_builder::check_config(const connection& c, connection_finding& f,
   f.config = std::move(a);
 }
 
+bool diagnosis_builder::needs_detail(const connection& c) const {
+  // Configuration checks and --eni filters read the names; --all keeps every connection.
+  if (keep_ok_ || config_ || !filters_.enis.empty()) return true;
+  if (!passes(c, filters_)) return false;
+  const rule* r = rules_.best(c.facts);
+  return !r || r->outcome != verdict::ok;
+}
+
 void diagnosis_builder::add(connection c) {
   if (!passes(c, filters_)) return;
   connection_finding f;
