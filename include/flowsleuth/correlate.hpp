@@ -103,6 +103,9 @@ struct correlate_options {
   bool traffic_type_all = false;
   /// From --config: ENIs whose own addresses and subnet are known rather than learned.
   std::vector<configured_eni> enis;
+  /// With resolve_as_you_go: resolve connections (and run `emit`) on a thread of their own, beside the
+  /// merge. The same connections come out in the same order; `emit` is then called from that thread.
+  bool resolve_in_background = false;
 };
 
 class correlator final : public record_consumer {

@@ -35,6 +35,7 @@ struct connection_finding {
 
 struct port_range {
   std::uint16_t low = 0, high = 0;
+  friend bool operator==(const port_range&, const port_range&) = default;
 };
 
 struct flow_finding {

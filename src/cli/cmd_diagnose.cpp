@@ -111,6 +111,8 @@ int run_diagnose(int argc, char** argv) {
 
   correlate_options copts;
   copts.traffic_type_all = traffic_type == "ALL";
+  // Resolution and rule matching beside the merge: on big inputs they are half of the serial work.
+  copts.resolve_in_background = o.threads != 1;
   std::optional<config_load_result> config;
   std::unique_ptr<config_checker> checker;
   if (!config_paths.empty()) {

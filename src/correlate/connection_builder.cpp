@@ -175,12 +175,13 @@ bool sibling_index::other_accepts(const connection& c, std::uint32_t eni, std::u
   return (it->second[0] != 0 && it->second[0] != eni) || (it->second[1] != 0 && it->second[1] != eni);
 }
 
-void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit) {
+void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn>& batch,
+                   const std::function<void(connection&&)>& emit) {
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   // Each ENI's own addresses, worked out once per batch rather than once per connection.
   std::unordered_map<std::uint32_t, std::vector<ip_address>> own_of;
-  for (const auto& [id, e] : st.enis) {
+  for (const auto& [id, e] : snap.enis) {
     auto& own = own_of[id] = own_addresses(e);
     for (const auto& a : own) owners.push_back({a, id});
   }
@@ -214,8 +215,8 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     int out_way = 0;
     std::string_view decided_by;
   };
-  auto name_of = [&](std::uint32_t eni) -> const std::string& { return st.enis[eni].name; };
-  auto subnet_of = [&](std::uint32_t eni) -> const std::string& { return st.strings[st.enis[eni].subnet]; };
+  auto name_of = [&](std::uint32_t eni) -> const std::string& { return snap.enis[eni].name; };
+  auto subnet_of = [&](std::uint32_t eni) -> const std::string& { return snap.strings[snap.enis[eni].subnet]; };
 
   auto materialize = [&](connection& conn, const placed& at) {
     conn.decided_by.emplace_back(at.decided_by);
@@ -224,8 +225,8 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       if (v) {
         p.eni = name_of(v->eni);
         p.subnet = subnet_of(v->eni);
-        p.accepted = expand(v->ev[way][0], st);
-        p.rejected = expand(v->ev[way][1], st);
+        p.accepted = expand(v->ev[way][0], snap);
+        p.rejected = expand(v->ev[way][1], snap);
       } else if (owner) {
         p.eni = name_of(owner);
       }
@@ -240,10 +241,10 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       e->subnet = subnet_of(id);
     }
     if (at.gateway) {
-      join_gateway_leg(st, *at.gateway, conn, true);
+      join_gateway_leg(st, snap, *at.gateway, conn, true);
     } else if (at.tgw) {
       conn.via.eni = name_of(at.tgw->eni);
-      conn.via.accepted = expand(at.tgw->ev[at.out_way][0], st);
+      conn.via.accepted = expand(at.tgw->ev[at.out_way][0], snap);
     }
   };
 
@@ -274,7 +275,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     bool via_tgw = false;
     const view_state* tgw_view = nullptr;
     for (const auto& v : c.views) {
-      const eni_state& e = st.enis[v.eni];
+      const eni_state& e = snap.enis[v.eni];
       if (e.tgw) {
         // A transit-gateway attachment is neither end: its records are routing evidence only.
         via_tgw = true;
@@ -311,7 +312,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       const view_state* only = nullptr;
       int endpoint_enis = 0;
       for (const auto& v : c.views) {
-        const eni_state& e = st.enis[v.eni];
+        const eni_state& e = snap.enis[v.eni];
         if (e.tgw) continue;
         const auto& cand = e.candidates[fam];
         const bool names_both = c.views.size() == 1 ||
@@ -351,8 +352,8 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     // An endpoint's ENI: the view that saw it, else the logged ENI that owns its address.
     at.client_eni = client_view ? client_view->eni : owner_of(conn.client.ip);
     at.server_eni = server_view ? server_view->eni : owner_of(conn.server.ip);
-    const std::uint32_t client_subnet = at.client_eni ? st.enis[at.client_eni].subnet : 0;
-    const std::uint32_t server_subnet = at.server_eni ? st.enis[at.server_eni].subnet : 0;
+    const std::uint32_t client_subnet = at.client_eni ? snap.enis[at.client_eni].subnet : 0;
+    const std::uint32_t server_subnet = at.server_eni ? snap.enis[at.server_eni].subnet : 0;
 
     // ---- facts ----
     fact_set& f = conn.facts;
@@ -457,7 +458,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
 
     bool gap = false, at_end = false, at_start = false, both_actions = !c.views.empty();
     for (const auto& v : c.views) {
-      const eni_state& e = st.enis[v.eni];
+      const eni_state& e = snap.enis[v.eni];
       for (const auto& [s, t] : e.skipdata) gap = gap || (s <= c.last && t >= c.first);
       // Within the last (first) capture window of the ENI's data: the answer may be in the next file.
       if (e.last != INT64_MIN && c.last >= e.last - e.window) at_end = true;
@@ -469,7 +470,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     // Configuration can say that every ENI involved is covered by a flow log capturing ALL traffic.
     const bool configured_all =
         !c.views.empty() && std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
-          const configured_eni* cfg = st.enis[v.eni].config;
+          const configured_eni* cfg = snap.enis[v.eni].config;
           return cfg && cfg->captures_all.value_or(false);
         });
     f.set(fact_id::traffic_type_all,
@@ -484,11 +485,11 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
       f.set(fact_id::intermediary_leg, "none");
     } else if (gateway_view) {
       at.gateway = gateway_view;
-      if (const configured_eni* cfg = st.enis[gateway_view->eni].config) {
+      if (const configured_eni* cfg = snap.enis[gateway_view->eni].config) {
         if (cfg->interface_type == "nat_gateway") f.set(fact_id::intermediary, "nat-gateway");
         if (cfg->interface_type == "transit_gateway") f.set(fact_id::intermediary, "transit-gateway");
       }
-      f.set(fact_id::intermediary_leg, join_gateway_leg(st, *gateway_view, conn, false));
+      f.set(fact_id::intermediary_leg, join_gateway_leg(st, snap, *gateway_view, conn, false));
     }
     f.set(fact_id::direction_source, direction_source);
     return conn;
@@ -499,7 +500,7 @@ void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const 
     placed at;
     connection conn = resolve(k, c, at);
     const std::uint32_t server_eni = at.server_ingress ? at.server_ingress->eni : 0;
-    const std::uint32_t server_subnet = server_eni ? st.enis[server_eni].subnet : 0;
+    const std::uint32_t server_subnet = server_eni ? snap.enis[server_eni].subnet : 0;
     st.siblings.note(conn, server_eni, server_subnet);
     if (sibling_index::applies(conn, server_subnet)) {
       materialize(conn, at);

@@ -19,6 +19,7 @@
 
 #include "flowsleuth/correlate.hpp"
 #include "util/hash.hpp"
+#include "util/serial_worker.hpp"
 
 namespace flowsleuth {
 namespace detail {
@@ -57,6 +58,14 @@ struct eni_state {
   bool saw_accept = false, saw_reject = false;
   bool tgw = false;  // a transit-gateway attachment (from TGW flow logs), not an ENI
   std::vector<std::pair<std::int64_t, std::int64_t>> skipdata;
+};
+
+// What resolving a batch reads of the ENIs, copied when the batch is cut: resolution may then run on
+// its own thread while the merge goes on changing the ENIs (correlate_options::resolve_in_background).
+// A few hundred ENIs, copied once per 5 minutes of data.
+struct eni_snapshot {
+  std::unordered_map<std::uint32_t, eni_state> enis;
+  std::vector<std::string> strings;  // interned ids → text (ENI and subnet ids)
 };
 
 // Evidence as the table keeps it: counters plus the first few record references, no strings and no
@@ -203,6 +212,15 @@ struct correlator::state {
   std::unordered_set<std::uint32_t> gateway_enis;
   std::unordered_map<detail::gateway_leg_key, std::vector<detail::gateway_leg>, detail::gateway_leg_hash> gateway_legs;
 
+  /// A batch cut by a sweep (or at the end), with the ENIs as they were then, for the resolver thread.
+  struct resolution_job {
+    std::vector<detail::keyed_conn> batch;
+    detail::eni_snapshot snap;
+    const std::function<void(connection&&)>* emit = nullptr;
+  };
+  /// Declared last, so it stops before the state its jobs use goes away.
+  std::unique_ptr<detail::serial_worker<resolution_job>> resolver;
+
   std::uint32_t intern(const std::string& s) {
     if (s.empty()) return 0;
     auto it = ids.find(s);
@@ -233,16 +251,20 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& ba
 /// Joins a connection seen through a gateway ENI to the gateway's own leg to the same server, port and
 /// time; fills `conn.via` and returns the intermediary_leg fact's value.
 /// `detail` also names the gateway and lists its evidence lines in `conn.via`.
-std::string_view join_gateway_leg(const correlator::state& st, const view_state& gateway, connection& conn, bool detail);
+std::string_view join_gateway_leg(const correlator::state& st, const eni_snapshot& snap, const view_state& gateway,
+                                  connection& conn, bool detail);
 
 /// Resolves a batch of connections, in a deterministic order (first seen, then 5-tuple), and hands each
 /// to `emit` — except those waiting for sibling_eni_accepts, which go to st.waiting.
-void resolve_batch(correlator::state& st, std::vector<keyed_conn>& batch, const std::function<void(connection&&)>& emit);
+/// Reads only what the merge never changes in `st` (configuration, options) and the resolver's own parts
+/// (siblings, waiting, gateway legs); the ENIs come from `snap`.
+void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn>& batch,
+                   const std::function<void(connection&&)>& emit);
 /// Settles sibling_eni_accepts for the waiting connections and emits them (at the very end).
 void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit);
 /// The public form of kept evidence: counters only (summarize), or with its lines and their ENI names.
 packet_evidence summarize(const evidence_acc& e);
-packet_evidence expand(const evidence_acc& e, const correlator::state& st);
+packet_evidence expand(const evidence_acc& e, const eni_snapshot& snap);
 }  // namespace detail
 
 }  // namespace flowsleuth

@@ -187,6 +187,17 @@ std::int64_t read_up_to(const correlator::state& st, std::uint32_t file) {
   return std::min(st.newest, later);
 }
 
+// Resolves a batch with the ENIs as they are now: here, or on the resolver thread when there is one.
+void dispatch(correlator::state& st, std::vector<keyed_conn>&& batch, const std::function<void(connection&&)>& emit) {
+  if (batch.empty()) return;
+  eni_snapshot snap{st.enis, st.strings};
+  if (st.resolver) {
+    st.resolver->push(correlator::state::resolution_job{std::move(batch), std::move(snap), &emit});
+  } else {
+    resolve_batch(st, snap, batch, emit);
+  }
+}
+
 void sweep(correlator::state& st, std::int64_t up_to) {
   const std::int64_t cutoff = up_to - resolve_horizon;
   std::vector<keyed_conn> batch;
@@ -206,7 +217,7 @@ void sweep(correlator::state& st, std::int64_t up_to) {
   st.resolved_below = std::max(st.resolved_below, cutoff);
   st.last_sweep = up_to;
   st.resolved_early += batch.size();
-  resolve_batch(st, batch, st.emit);
+  dispatch(st, std::move(batch), st.emit);
 }
 
 }  // namespace
@@ -322,6 +333,12 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
 void correlator::resolve_as_you_go(std::function<void(connection&&)> emit, const input_list& inputs) {
   auto& st = *state_;
   st.emit = std::move(emit);
+  if (st.options.resolve_in_background) {
+    // Resolution (and whatever `emit` does) runs beside the merge, batch after batch in order, so the
+    // result is the same as resolving in place.
+    st.resolver = std::make_unique<detail::serial_worker<state::resolution_job>>(
+        [&st](state::resolution_job& job) { resolve_batch(st, job.snap, job.batch, *job.emit); });
+  }
   // A file's records start up to a capture window plus lag before the time its key names.
   st.later_inputs_from.assign(inputs.files.size(), INT64_MAX);
   std::int64_t earliest = INT64_MAX;
@@ -348,7 +365,8 @@ void correlator::finish(const std::function<void(connection&&)>& emit) {
   for (auto& kc : st.ended) batch.push_back(std::move(kc));
   st.conns.clear();
   st.ended.clear();
-  resolve_batch(st, batch, emit);
+  dispatch(st, std::move(batch), emit);
+  if (st.resolver) st.resolver->drain();
   flush_waiting(st, emit);
 }
 
@@ -375,7 +393,7 @@ packet_evidence summarize(const evidence_acc& e) {
   return p;
 }
 
-packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
+packet_evidence expand(const evidence_acc& e, const eni_snapshot& snap) {
   packet_evidence p = summarize(e);
   p.lines.reserve(e.line_count);
   for (std::size_t i = 0; i < e.line_count; ++i) {
@@ -383,7 +401,7 @@ packet_evidence expand(const evidence_acc& e, const correlator::state& st) {
     evidence_line l;
     l.file = r.file();
     l.line = r.line();
-    l.eni = st.strings[r.eni];
+    l.eni = snap.strings[r.eni];
     l.direction = r.direction;
     l.action = r.action;
     if (r.flags_known) l.tcp_flags = r.flags;

@@ -53,12 +53,12 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& ba
 
 // The gateway's own leg to this connection's server at the same time (start/end lag by up to 60 s on
 // each ENI, so ±120 s): what happened there. Fills `conn.via` with the gateway ENI and that evidence.
-std::string_view join_gateway_leg(const correlator::state& st, const view_state& gateway, connection& conn,
-                                  bool detail) {
+std::string_view join_gateway_leg(const correlator::state& st, const eni_snapshot& snap, const view_state& gateway,
+                                  connection& conn, bool detail) {
   if (detail) {
-    const eni_state& e = st.enis.at(gateway.eni);
+    const eni_state& e = snap.enis.at(gateway.eni);
     conn.via.eni = e.name;
-    conn.via.subnet = st.strings[e.subnet];
+    conn.via.subnet = snap.strings[e.subnet];
   }
   const gateway_leg_key key{gateway.eni, conn.server.ip, conn.server.port.value_or(0), conn.protocol};
   const auto it = st.gateway_legs.find(key);
@@ -79,8 +79,8 @@ std::string_view join_gateway_leg(const correlator::state& st, const view_state&
       }
     }
   }
-  conn.via.accepted = detail ? expand(accepted, st) : summarize(accepted);
-  conn.via.rejected = detail ? expand(rejected, st) : summarize(rejected);
+  conn.via.accepted = detail ? expand(accepted, snap) : summarize(accepted);
+  conn.via.rejected = detail ? expand(rejected, snap) : summarize(rejected);
   conn.via.state = state_of(conn.via.accepted, conn.via.rejected);
   if (!any) return "unknown";
   if (resp_rej && !resp_acc) return "response-rejected";
