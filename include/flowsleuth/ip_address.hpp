@@ -4,6 +4,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,13 @@ class ip_address {
   /// Appends the text form to `out` (no allocation beyond out's growth).
   void append_to(std::string& out) const;
 
-  friend bool operator==(const ip_address&, const ip_address&) = default;
+  // Two word compares instead of memcmp: the correlator compares addresses in every hash probe.
+  friend bool operator==(const ip_address& x, const ip_address& y) noexcept {
+    std::uint64_t a[2], b[2];
+    std::memcpy(a, x.bytes_.data(), 16);
+    std::memcpy(b, y.bytes_.data(), 16);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0 && x.fam_ == y.fam_;
+  }
   friend auto operator<=>(const ip_address&, const ip_address&) = default;
 
  private:

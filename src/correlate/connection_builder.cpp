@@ -175,7 +175,7 @@ bool sibling_index::other_accepts(const connection& c, std::uint32_t eni, std::u
   return (it->second[0] != 0 && it->second[0] != eni) || (it->second[1] != 0 && it->second[1] != eni);
 }
 
-void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn>& batch,
+void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn*>& batch,
                    const std::function<void(connection&&)>& emit) {
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
@@ -192,10 +192,10 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   };
 
   // Deterministic order: by first time, then key.
-  std::sort(batch.begin(), batch.end(), [](const keyed_conn& x, const keyed_conn& y) {
-    if (x.second.first != y.second.first) return x.second.first < y.second.first;
-    const auto& a = x.first;
-    const auto& b = y.first;
+  std::sort(batch.begin(), batch.end(), [](const keyed_conn* x, const keyed_conn* y) {
+    if (x->second.first != y->second.first) return x->second.first < y->second.first;
+    const auto& a = x->first;
+    const auto& b = y->first;
     return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
   });
 
@@ -496,7 +496,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   };
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
   // server can use it: those few wait for the end, the rest go out as they are resolved.
-  for (const auto& [k, c] : batch) {
+  for (const keyed_conn* kc : batch) {
+    const auto& [k, c] = *kc;
     placed at;
     connection conn = resolve(k, c, at);
     const std::uint32_t server_eni = at.server_ingress ? at.server_ingress->eni : 0;

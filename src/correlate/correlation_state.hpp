@@ -20,6 +20,7 @@
 #include "flowsleuth/correlate.hpp"
 #include "util/hash.hpp"
 #include "util/serial_worker.hpp"
+#include "correlate/conn_table.hpp"
 
 namespace flowsleuth {
 namespace detail {
@@ -120,9 +121,16 @@ struct view_state {
 struct conn_state {
   std::vector<view_state> views;
   std::int64_t first = INT64_MAX, last = INT64_MIN;
+  /// Empty again, for the slot's next connection (the views' capacity is kept).
+  void reset() noexcept {
+    views.clear();
+    first = INT64_MAX;
+    last = INT64_MIN;
+  }
 };
 
-using keyed_conn = std::pair<conn_key, conn_state>;
+using conn_index = conn_table<conn_key, conn_state, conn_key_hash>;
+using keyed_conn = conn_index::slot;
 
 // A gateway's own leg (NAT gateway → server), summarised so a client's leg can be joined to it later:
 // the gateway remaps the client's port, so the two legs share no 5-tuple.
@@ -190,9 +198,9 @@ struct correlator::state {
   std::unordered_map<std::uint32_t, detail::eni_state> enis;
   std::unordered_map<std::string, const configured_eni*> configured;  // by ENI id
   std::map<ip_address, const configured_eni*> configured_by_address;
-  std::unordered_map<detail::conn_key, detail::conn_state, detail::conn_key_hash> conns;
-  /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended.
-  std::vector<detail::keyed_conn> ended;
+  detail::conn_index conns;
+  /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended (detached slots).
+  std::vector<detail::keyed_conn*> ended;
 
   // Resolving as the data goes (see correlator::resolve_as_you_go).
   std::function<void(connection&&)> emit;
@@ -214,7 +222,7 @@ struct correlator::state {
 
   /// A batch cut by a sweep (or at the end), with the ENIs as they were then, for the resolver thread.
   struct resolution_job {
-    std::vector<detail::keyed_conn> batch;
+    std::vector<detail::keyed_conn*> batch;
     detail::eni_snapshot snap;
     const std::function<void(connection&&)>* emit = nullptr;
   };
@@ -246,7 +254,7 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
 }
 
 /// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp).
-void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& batch,
+void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
                         std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of);
 /// Joins a connection seen through a gateway ENI to the gateway's own leg to the same server, port and
 /// time; fills `conn.via` and returns the intermediary_leg fact's value.
@@ -258,7 +266,7 @@ std::string_view join_gateway_leg(const correlator::state& st, const eni_snapsho
 /// to `emit` — except those waiting for sibling_eni_accepts, which go to st.waiting.
 /// Reads only what the merge never changes in `st` (configuration, options) and the resolver's own parts
 /// (siblings, waiting, gateway legs); the ENIs come from `snap`.
-void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn>& batch,
+void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn*>& batch,
                    const std::function<void(connection&&)>& emit);
 /// Settles sibling_eni_accepts for the waiting connections and emits them (at the very end).
 void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit);

@@ -187,31 +187,33 @@ std::int64_t read_up_to(const correlator::state& st, std::uint32_t file) {
   return std::min(st.newest, later);
 }
 
+void resolve_and_release(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn*>& batch,
+                         const std::function<void(connection&&)>& emit) {
+  resolve_batch(st, snap, batch, emit);
+  st.conns.give_back(batch, [](conn_state& c) { c.reset(); });
+}
+
 // Resolves a batch with the ENIs as they are now: here, or on the resolver thread when there is one.
-void dispatch(correlator::state& st, std::vector<keyed_conn>&& batch, const std::function<void(connection&&)>& emit) {
+void dispatch(correlator::state& st, std::vector<keyed_conn*>&& batch, const std::function<void(connection&&)>& emit) {
   if (batch.empty()) return;
   eni_snapshot snap{st.enis, st.strings};
   if (st.resolver) {
     st.resolver->push(correlator::state::resolution_job{std::move(batch), std::move(snap), &emit});
   } else {
-    resolve_batch(st, snap, batch, emit);
+    resolve_and_release(st, snap, batch, emit);
   }
 }
 
 void sweep(correlator::state& st, std::int64_t up_to) {
   const std::int64_t cutoff = up_to - resolve_horizon;
-  std::vector<keyed_conn> batch;
-  for (auto it = st.conns.begin(); it != st.conns.end();) {
-    if (settled(it->second, cutoff, st)) {
-      batch.emplace_back(it->first, std::move(it->second));
-      it = st.conns.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  std::erase_if(st.ended, [&](keyed_conn& kc) {
-    if (!settled(kc.second, cutoff, st)) return false;
-    batch.push_back(std::move(kc));
+  std::vector<keyed_conn*> batch;
+  st.conns.for_each([&](keyed_conn& kc) {
+    if (settled(kc.second, cutoff, st)) batch.push_back(&kc);
+  });
+  for (keyed_conn* kc : batch) st.conns.detach(*kc);
+  std::erase_if(st.ended, [&](keyed_conn* kc) {
+    if (!settled(kc->second, cutoff, st)) return false;
+    batch.push_back(kc);
     return true;
   });
   st.resolved_below = std::max(st.resolved_below, cutoff);
@@ -289,18 +291,21 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       if (std::find(e.declared.begin(), e.declared.end(), own) == e.declared.end()) e.declared.push_back(own);
     }
 
-    conn_state* cp = &st.conns[o.key];
-    if (starts_new_connection(*cp, o, eni)) {
-      st.ended.emplace_back(o.key, std::move(*cp));
-      *cp = conn_state{};
+    keyed_conn* slot = &st.conns.find_or_insert(o.key);
+    if (starts_new_connection(slot->second, o, eni)) {
+      st.conns.detach(*slot);
+      st.ended.push_back(slot);
+      slot = &st.conns.find_or_insert(o.key);
     }
-    conn_state& c = *cp;
+    conn_state& c = slot->second;
     if (o.has_time) {
       c.first = std::min(c.first, o.start);
       c.last = std::max(c.last, o.end);
     }
     auto vit = std::find_if(c.views.begin(), c.views.end(), [&](const view_state& v) { return v.eni == eni; });
     if (vit == c.views.end()) {
+      // Most connections are seen by two ENIs (client's and server's): one allocation, not a regrowth.
+      if (c.views.empty()) c.views.reserve(2);
       c.views.push_back(view_state{});
       vit = c.views.end() - 1;
       vit->eni = eni;
@@ -337,7 +342,7 @@ void correlator::resolve_as_you_go(std::function<void(connection&&)> emit, const
     // Resolution (and whatever `emit` does) runs beside the merge, batch after batch in order, so the
     // result is the same as resolving in place.
     st.resolver = std::make_unique<detail::serial_worker<state::resolution_job>>(
-        [&st](state::resolution_job& job) { resolve_batch(st, job.snap, job.batch, *job.emit); });
+        [&st](state::resolution_job& job) { resolve_and_release(st, job.snap, job.batch, *job.emit); });
   }
   // A file's records start up to a capture window plus lag before the time its key names.
   st.later_inputs_from.assign(inputs.files.size(), INT64_MAX);
@@ -359,11 +364,11 @@ void correlator::fill_details_only_for(std::function<bool(const connection&)> wa
 
 void correlator::finish(const std::function<void(connection&&)>& emit) {
   auto& st = *state_;
-  std::vector<keyed_conn> batch;
+  std::vector<keyed_conn*> batch;
   batch.reserve(st.conns.size() + st.ended.size());
-  for (auto& [k, c] : st.conns) batch.emplace_back(k, std::move(c));
-  for (auto& kc : st.ended) batch.push_back(std::move(kc));
-  st.conns.clear();
+  st.conns.for_each([&](keyed_conn& kc) { batch.push_back(&kc); });
+  for (keyed_conn* kc : batch) st.conns.detach(*kc);
+  batch.insert(batch.end(), st.ended.begin(), st.ended.end());
   st.ended.clear();
   dispatch(st, std::move(batch), emit);
   if (st.resolver) st.resolver->drain();

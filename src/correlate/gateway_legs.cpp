@@ -10,10 +10,11 @@ namespace flowsleuth::detail {
 
 // Indexes the gateways' own legs in a batch: a view of an ENI that sits between the endpoints of some
 // connection, on a connection where that ENI is itself one end (NAT gateway → server).
-void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& batch,
+void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
                         std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of) {
   std::int64_t oldest = INT64_MAX;
-  for (const auto& [k, c] : batch) {
+  for (const keyed_conn* kc : batch) {
+    const auto& [k, c] = *kc;
     oldest = std::min(oldest, c.first);
     for (const auto& v : c.views) {
       const auto& own = own_of[v.eni];
@@ -21,7 +22,8 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn>& ba
     }
   }
   if (st.gateway_enis.empty()) return;
-  for (const auto& [k, c] : batch) {
+  for (const keyed_conn* kc : batch) {
+    const auto& [k, c] = *kc;
     for (const auto& v : c.views) {
       if (!st.gateway_enis.count(v.eni)) continue;
       const auto& own = own_of[v.eni];

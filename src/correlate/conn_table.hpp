@@ -1,0 +1,126 @@
+#pragma once
+// The live connections of the correlator: an open-addressing index (linear probing, backward-shift
+// deletion) over pooled slots. A resolved connection's slot is reused, the capacity of its views
+// included, so a steady stream of connections allocates nothing once the pool has grown to the number
+// live at once; and a slot handed to the resolver thread stays where it is while the index grows.
+//
+// Threads: one thread (the merge) finds, inserts, detaches and takes slots; give_back() may be called
+// from the resolver thread.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace flowsleuth::detail {
+
+template <class Key, class Value, class Hash>
+class conn_table {
+ public:
+  struct slot {
+    Key first;
+    Value second;
+  };
+
+  conn_table() { entries_.resize(1u << 12); }
+
+  /// The slot of `k`, inserted (with a fresh Value) when absent.
+  slot& find_or_insert(const Key& k) {
+    const std::uint64_t h = Hash{}(k);
+    std::size_t i = h & mask();
+    while (entries_[i].s) {
+      if (entries_[i].hash == h && entries_[i].s->first == k) return *entries_[i].s;
+      i = (i + 1) & mask();
+    }
+    slot* s = take();
+    s->first = k;
+    entries_[i] = {s, h};
+    if (++size_ * 2 > entries_.size()) grow();
+    return *s;
+  }
+
+  /// Removes `s` from the index; the slot stays valid until given back.
+  void detach(slot& s) {
+    const std::uint64_t h = Hash{}(s.first);
+    std::size_t i = h & mask();
+    while (entries_[i].s != &s) i = (i + 1) & mask();
+    // Backward shift: pull later entries of the probe run into the hole, so lookups need no tombstones.
+    std::size_t j = i;
+    while (true) {
+      j = (j + 1) & mask();
+      if (!entries_[j].s) break;
+      const std::size_t home = entries_[j].hash & mask();
+      const bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+      if (!stays) {
+        entries_[i] = entries_[j];
+        i = j;
+      }
+    }
+    entries_[i] = {};
+    --size_;
+  }
+
+  /// Slots done with (resolved): back to the pool, keeping their views' capacity.
+  template <class Reset>
+  void give_back(const std::vector<slot*>& done, Reset reset) {
+    for (slot* s : done) reset(s->second);
+    std::lock_guard lock(returned_mutex_);
+    returned_.insert(returned_.end(), done.begin(), done.end());
+  }
+
+  std::size_t size() const noexcept { return size_; }
+
+  /// Every indexed slot, in index order (not meaningful: callers sort what they need ordered).
+  template <class F>
+  void for_each(F&& f) {
+    for (const auto& e : entries_) {
+      if (e.s) f(*e.s);
+    }
+  }
+
+ private:
+  struct entry {
+    slot* s = nullptr;
+    std::uint64_t hash = 0;
+  };
+  static constexpr std::size_t chunk_slots = 4096;
+
+  std::size_t mask() const noexcept { return entries_.size() - 1; }
+
+  slot* take() {
+    if (free_.empty()) {
+      std::lock_guard lock(returned_mutex_);
+      free_.swap(returned_);
+    }
+    if (free_.empty()) {
+      chunks_.push_back(std::make_unique<slot[]>(chunk_slots));
+      slot* base = chunks_.back().get();
+      free_.reserve(chunk_slots);
+      for (std::size_t n = chunk_slots; n-- > 0;) free_.push_back(base + n);
+    }
+    slot* s = free_.back();
+    free_.pop_back();
+    return s;
+  }
+
+  void grow() {
+    std::vector<entry> old(entries_.size() * 2);
+    old.swap(entries_);
+    for (const auto& e : old) {
+      if (!e.s) continue;
+      std::size_t i = e.hash & mask();
+      while (entries_[i].s) i = (i + 1) & mask();
+      entries_[i] = e;
+    }
+  }
+
+  std::vector<entry> entries_;
+  std::size_t size_ = 0;
+  std::vector<std::unique_ptr<slot[]>> chunks_;
+  std::vector<slot*> free_;
+  std::mutex returned_mutex_;
+  std::vector<slot*> returned_;
+};
+
+}  // namespace flowsleuth::detail
