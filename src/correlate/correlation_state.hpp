@@ -69,8 +69,9 @@ struct eni_snapshot {
   std::vector<std::string> strings;  // interned ids → text (ENI and subnet ids)
 };
 
-// Evidence as the table keeps it: counters plus the first few record references, no strings and no
-// heap, because the table holds every connection of the input until it is resolved.
+// Evidence as the table keeps it: counters per ENI, way and action, plus the first few record
+// references of each in one list per connection (a pooled slot keeps that list's capacity, so a steady
+// stream of connections allocates nothing for them).
 struct line_ref {
   // 36 bits of line number (68 billion lines a file) and 28 of file index (268 million files): 16 bytes a reference, since the
   // live table holds a few per connection.
@@ -79,30 +80,36 @@ struct line_ref {
   direction_t direction = direction_t::none;
   action_t action = action_t::none;
   std::uint8_t flags = 0;
-  bool flags_known = false;
+  std::uint8_t flags_known : 1 = 0;
+  std::uint8_t way : 1 = 0;       // of the view's evidence: 0 a→b, 1 b→a
+  std::uint8_t rejected : 1 = 0;  // counted in the view's REJECT evidence (else ACCEPT)
   line_ref() = default;
   line_ref(std::uint64_t line, std::uint32_t file, std::uint32_t eni_id, direction_t d, action_t a, std::uint8_t f,
-           bool known) noexcept
+           bool known, int way_index = 0, int reject_index = 0) noexcept
       : packed((line & ((std::uint64_t{1} << 36) - 1)) | std::uint64_t{file} << 36),
         eni(eni_id),
         direction(d),
         action(a),
         flags(f),
-        flags_known(known) {}
+        flags_known(known ? 1 : 0),
+        way(way_index ? 1 : 0),
+        rejected(reject_index ? 1 : 0) {}
   std::uint64_t line() const noexcept { return packed & ((std::uint64_t{1} << 36) - 1); }
   std::uint32_t file() const noexcept { return static_cast<std::uint32_t>(packed >> 36); }
+  bool belongs_to(std::uint32_t eni_id, int way_index, int reject_index) const noexcept {
+    return eni == eni_id && way == way_index && rejected == reject_index;
+  }
 };
 static_assert(sizeof(line_ref) == 16);
 
 struct evidence_acc {
   static constexpr std::size_t max_lines = 4;
   std::uint32_t records = 0;
-  std::uint64_t packets = 0, bytes = 0;
   std::uint8_t flags = 0;
   bool flags_known = false;
+  std::uint8_t line_count = 0;  // its lines in the connection's list (at most max_lines)
+  std::uint64_t packets = 0, bytes = 0;
   std::int64_t first = 0, last = 0;
-  std::array<line_ref, max_lines> lines{};
-  std::uint8_t line_count = 0;
   bool any() const noexcept { return records > 0; }
 };
 
@@ -120,10 +127,12 @@ struct view_state {
 
 struct conn_state {
   std::vector<view_state> views;
+  std::vector<line_ref> lines;  ///< every view's first few records per way and action
   std::int64_t first = INT64_MAX, last = INT64_MIN;
-  /// Empty again, for the slot's next connection (the views' capacity is kept).
+  /// Empty again, for the slot's next connection (the capacity of views and lines is kept).
   void reset() noexcept {
     views.clear();
+    lines.clear();
     first = INT64_MAX;
     last = INT64_MIN;
   }
@@ -270,9 +279,11 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
                    const std::function<void(connection&&)>& emit);
 /// Settles sibling_eni_accepts for the waiting connections and emits them (at the very end).
 void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit);
-/// The public form of kept evidence: counters only (summarize), or with its lines and their ENI names.
+/// The public form of kept evidence: counters only (summarize), or with its lines (those of `lines`
+/// that belong to ENI `eni`, way and action) and their ENI names.
 packet_evidence summarize(const evidence_acc& e);
-packet_evidence expand(const evidence_acc& e, const eni_snapshot& snap);
+packet_evidence expand(const evidence_acc& e, const std::vector<line_ref>& lines, std::uint32_t eni, int way, int rejected,
+                       const eni_snapshot& snap);
 }  // namespace detail
 
 }  // namespace flowsleuth

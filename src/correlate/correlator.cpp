@@ -149,7 +149,7 @@ bool starts_new_connection(const conn_state& c, const observation& o, std::uint3
   return c.last != INT64_MIN && o.start - c.last > idle_timeout(o.key.protocol);
 }
 
-void add_evidence(evidence_acc& e, const observation& o, std::uint32_t eni) {
+void add_evidence(conn_state& c, evidence_acc& e, const observation& o, std::uint32_t eni, int way, int act) {
   if (e.records == 0) {
     e.first = o.start;
     e.last = o.end;
@@ -165,7 +165,8 @@ void add_evidence(evidence_acc& e, const observation& o, std::uint32_t eni) {
     e.flags_known = true;
   }
   if (e.line_count < evidence_acc::max_lines) {
-    e.lines[e.line_count++] = line_ref{o.line, o.file, eni, o.direction, o.action, o.flags, o.flags_known};
+    c.lines.emplace_back(o.line, o.file, eni, o.direction, o.action, o.flags, o.flags_known, way, act);
+    ++e.line_count;
   }
 }
 
@@ -315,7 +316,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     const int way = o.from_a ? 0 : 1;
     const int act = o.action == action_t::reject ? 1 : 0;
-    add_evidence(vit->ev[way][act], o, eni);
+    add_evidence(c, vit->ev[way][act], o, eni, way, act);
     if (o.direction != direction_t::none) vit->dir_of[way] = o.direction;
     vit->tgw_lost[way] |= o.tgw_lost_kinds;
     if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {
@@ -398,11 +399,12 @@ packet_evidence summarize(const evidence_acc& e) {
   return p;
 }
 
-packet_evidence expand(const evidence_acc& e, const eni_snapshot& snap) {
+packet_evidence expand(const evidence_acc& e, const std::vector<line_ref>& lines, std::uint32_t eni, int way, int rejected,
+                       const eni_snapshot& snap) {
   packet_evidence p = summarize(e);
   p.lines.reserve(e.line_count);
-  for (std::size_t i = 0; i < e.line_count; ++i) {
-    const line_ref& r = e.lines[i];
+  for (const line_ref& r : lines) {
+    if (!r.belongs_to(eni, way, rejected)) continue;
     evidence_line l;
     l.file = r.file();
     l.line = r.line();

@@ -37,8 +37,10 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& b
       g.request_rejected = v.ev[req][1].any();
       g.response_accepted = v.ev[1 - req][0].any();
       g.response_rejected = v.ev[1 - req][1].any();
-      for (const auto* e : {&v.ev[1 - req][1], &v.ev[req][1], &v.ev[req][0]}) {
-        for (std::size_t i = 0; i < e->line_count && g.line_count < g.lines.size(); ++i) g.lines[g.line_count++] = e->lines[i];
+      for (const auto& [way, rejected] : {std::pair{1 - req, 1}, std::pair{req, 1}, std::pair{req, 0}}) {
+        for (const line_ref& l : c.lines) {
+          if (g.line_count < g.lines.size() && l.belongs_to(v.eni, way, rejected)) g.lines[g.line_count++] = l;
+        }
       }
       const gateway_leg_key key{v.eni, is_a ? k.b : k.a, is_a ? k.pb : k.pa, k.protocol};
       st.gateway_legs[key].push_back(g);
@@ -66,6 +68,7 @@ std::string_view join_gateway_leg(const correlator::state& st, const eni_snapsho
   const auto it = st.gateway_legs.find(key);
   bool any = false, req_acc = false, req_rej = false, resp_acc = false, resp_rej = false;
   evidence_acc rejected, accepted;
+  std::vector<line_ref> lines;  // as the gateway's view: one way, REJECT or ACCEPT
   if (it != st.gateway_legs.end()) {
     for (const auto& g : it->second) {
       if (g.last < conn.first - 120 || g.first > conn.last + 120) continue;
@@ -75,14 +78,22 @@ std::string_view join_gateway_leg(const correlator::state& st, const eni_snapsho
       resp_acc |= g.response_accepted;
       resp_rej |= g.response_rejected;
       for (std::size_t i = 0; i < g.line_count; ++i) {
-        evidence_acc& into = g.lines[i].action == action_t::reject ? rejected : accepted;
+        const bool is_reject = g.lines[i].action == action_t::reject;
+        evidence_acc& into = is_reject ? rejected : accepted;
         ++into.records;
-        if (into.line_count < evidence_acc::max_lines) into.lines[into.line_count++] = g.lines[i];
+        if (into.line_count < evidence_acc::max_lines && detail) {
+          line_ref l = g.lines[i];
+          l.eni = gateway.eni;
+          l.way = 0;
+          l.rejected = is_reject ? 1 : 0;
+          lines.push_back(l);
+          ++into.line_count;
+        }
       }
     }
   }
-  conn.via.accepted = detail ? expand(accepted, snap) : summarize(accepted);
-  conn.via.rejected = detail ? expand(rejected, snap) : summarize(rejected);
+  conn.via.accepted = detail ? expand(accepted, lines, gateway.eni, 0, 0, snap) : summarize(accepted);
+  conn.via.rejected = detail ? expand(rejected, lines, gateway.eni, 0, 1, snap) : summarize(rejected);
   conn.via.state = state_of(conn.via.accepted, conn.via.rejected);
   if (!any) return "unknown";
   if (resp_rej && !resp_acc) return "response-rejected";
