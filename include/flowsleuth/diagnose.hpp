@@ -101,6 +101,10 @@ inline constexpr std::size_t min_group_size = 3;
 
 /// Builds a diagnosis one connection at a time, so a caller never holds every connection: only the
 /// ones the report lists (not `ok`, unless `keep_ok`) and one aggregate per flow are kept.
+namespace detail {
+class flow_store;
+}
+
 class diagnosis_builder {
  public:
   /// `keep_connections` false leaves diagnosis::connections empty (reports that show flows only).
@@ -116,7 +120,6 @@ class diagnosis_builder {
   diagnosis finish();
 
  private:
-  struct flow_acc;
   void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
   const rule_matcher& rules_;
   diagnose_filters filters_;
@@ -124,9 +127,8 @@ class diagnosis_builder {
   bool keep_connections_;
   const config_checker* config_ = nullptr;
   std::vector<drift_finding> drift_;
-  struct flow_index;
-  std::unique_ptr<flow_index> index_;  ///< flow key → position in flows_
-  std::vector<std::unique_ptr<flow_acc>> flows_;
+  std::unique_ptr<detail::flow_store> flows_;           ///< per-flow counters (src/diagnose/flow_store.hpp)
+  std::vector<std::unique_ptr<flow_finding>> listed_;  ///< findings of the flows a report lists
   std::vector<connection_finding> connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
 };

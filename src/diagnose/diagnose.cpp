@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "flowsleuth/time_util.hpp"
-#include "util/hash.hpp"
+#include "diagnose/flow_store.hpp"
 
 namespace flowsleuth {
 
@@ -113,8 +113,6 @@ std::string trim(std::string s) {
 
 }  // namespace
 
-using flow_key = std::tuple<ip_address, ip_address, std::uint8_t, int>;
-
 namespace {
 
 std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
@@ -133,38 +131,13 @@ std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
 
 }  // namespace
 
-struct flow_key_hash {
-  std::size_t operator()(const flow_key& k) const noexcept {
-    const std::uint64_t seed = std::uint64_t{std::get<2>(k)} << 32 | static_cast<std::uint32_t>(std::get<3>(k));
-    return detail::mix64(detail::mix_address(detail::mix_address(seed, std::get<0>(k)), std::get<1>(k)));
-  }
-};
-
-struct diagnosis_builder::flow_index : std::unordered_map<flow_key, std::size_t, flow_key_hash> {};
-
-// A flow's counters, and its full finding only once a report will list it (a connection that is not
-// ok, or --all): on real logs most flows are healthy and are only counted, so they stay small.
-struct diagnosis_builder::flow_acc {
-  std::unique_ptr<flow_finding> listed;
-  std::uint8_t protocol = 0;
-  ip_address client, server;
-  std::optional<std::uint16_t> port;
-  int worst_rank = 99;
-  std::array<std::uint32_t, 8> by_verdict{};  // indexed by severity rank
-  std::uint64_t connections = 0;
-  std::int64_t first = INT64_MAX, last = INT64_MIN;
-  std::optional<std::int64_t> first_reject;
-  std::vector<std::uint16_t> failed, working;
-  bool drift_noted = false;
-};
-
 diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok,
                                      bool keep_connections)
     : rules_(rules),
       filters_(std::move(filters)),
       keep_ok_(keep_ok),
       keep_connections_(keep_connections),
-      index_(std::make_unique<flow_index>()) {}
+      flows_(std::make_unique<detail::flow_store>()) {}
 
 diagnosis_builder::~diagnosis_builder() = default;
 
@@ -241,17 +214,8 @@ void diagnosis_builder::add(connection c) {
 
   // Flows: (client ip, server ip, protocol, server port). A flow keeps the first of its most severe
   // connections' verdict, and counters for the rest: connections themselves are not kept for it.
-  const flow_key key{c.client.ip, c.server.ip, c.protocol, c.server.port ? int{*c.server.port} : -1};
-  auto [it, fresh] = index_->try_emplace(key, flows_.size());
-  if (fresh) {
-    auto acc = std::make_unique<flow_acc>();
-    acc->protocol = c.protocol;
-    acc->client = c.client.ip;
-    acc->server = c.server.ip;
-    acc->port = c.server.port;
-    flows_.push_back(std::move(acc));
-  }
-  flow_acc& acc = *flows_[it->second];
+  const std::uint32_t flow_index = flows_->find_or_add(c.client.ip, c.server.ip, c.protocol, c.server.port);
+  detail::flow_acc& acc = flows_->flows()[flow_index];
   const int rank = severity_rank(f.outcome);
   const bool kept = keep_ok_ || f.outcome != verdict::ok;
   const bool worse = rank < acc.worst_rank;
@@ -276,15 +240,16 @@ void diagnosis_builder::add(connection c) {
     }
   }
   if (config_) check_config(c, f, acc.drift_noted, kept);
-  if (worse) acc.worst_rank = rank;
+  if (worse) acc.worst_rank = static_cast<std::int8_t>(rank);
   if (kept && (worse || !acc.listed)) {
     if (!acc.listed) {
-      acc.listed = std::make_unique<flow_finding>();
-      acc.listed->client = c.client;
-      acc.listed->client.port.reset();
-      acc.listed->server = c.server;
+      auto& made = listed_.emplace_back(std::make_unique<flow_finding>());
+      acc.listed = static_cast<std::uint32_t>(listed_.size());
+      made->client = c.client;
+      made->client.port.reset();
+      made->server = c.server;
     }
-    flow_finding& fl = *acc.listed;
+    flow_finding& fl = *listed_[acc.listed - 1];
     fl.protocol = c.protocol;
     fl.outcome = f.outcome;
     fl.blocking = f.blocking;
@@ -304,18 +269,16 @@ void diagnosis_builder::add(connection c) {
     fl.evidence.clear();
   }
   ++acc.by_verdict[static_cast<std::size_t>(rank)];
-  ++acc.connections;
   acc.first = std::min(acc.first, c.first);
   acc.last = std::max(acc.last, c.last);
-  if (c.first_reject && f.outcome != verdict::late_packets) {
-    acc.first_reject = std::min(acc.first_reject.value_or(INT64_MAX), *c.first_reject);
-  }
+  if (c.first_reject && f.outcome != verdict::late_packets) acc.first_reject = std::min(acc.first_reject, *c.first_reject);
   if (c.client.port) {
-    (f.outcome == verdict::ok || f.outcome == verdict::late_packets ? acc.working : acc.failed).push_back(*c.client.port);
+    const bool working = f.outcome == verdict::ok || f.outcome == verdict::late_packets;
+    flows_->ports().push_back({flow_index, *c.client.port, !working});
   }
   if (acc.listed && rank == acc.worst_rank) {
     // REJECT records first: they are what proves a block; then the accepted ones around them.
-    auto& evidence = acc.listed->evidence;
+    auto& evidence = listed_[acc.listed - 1]->evidence;
     for (const bool rejected : {true, false}) {
       for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) {
         for (const auto& l : (rejected ? p->rejected : p->accepted).lines) {
@@ -333,44 +296,56 @@ void diagnosis_builder::add(connection c) {
 diagnosis diagnosis_builder::finish() {
   diagnosis out;
   const diagnose_filters& filters = filters_;
-  // Sorted as pointers: a flow_finding is about a kilobyte, and there can be hundreds of thousands.
-  std::sort(flows_.begin(), flows_.end(), [](const auto& a, const auto& b) {
-    if (a->worst_rank != b->worst_rank) return a->worst_rank < b->worst_rank;
-    if (a->connections != b->connections) return a->connections > b->connections;
-    // A total order, so reports do not depend on when the correlator resolved each connection.
-    return std::tie(a->first, a->client, a->server, a->protocol, a->port) <
-           std::tie(b->first, b->client, b->server, b->protocol, b->port);
-  });
-  std::uint64_t unlisted_ok = 0;
+  auto& flows = flows_->flows();
   // What add() needed is freed as findings are made: at the end of a big input this is the peak.
-  *index_ = {};
+  flows_->drop_index();
+  std::vector<std::uint64_t> connections(flows.size());
+  std::vector<std::uint32_t> order(flows.size());
+  for (std::uint32_t i = 0; i < flows.size(); ++i) {
+    order[i] = i;
+    connections[i] = flows[i].connections();
+  }
+  std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const auto& a = flows[x];
+    const auto& b = flows[y];
+    if (a.worst_rank != b.worst_rank) return a.worst_rank < b.worst_rank;
+    if (connections[x] != connections[y]) return connections[x] > connections[y];
+    // A total order, so reports do not depend on when the correlator resolved each connection.
+    return std::tie(a.first, a.client, a.server, a.protocol, a.has_port, a.port) <
+           std::tie(b.first, b.client, b.server, b.protocol, b.has_port, b.port);
+  });
+  // Client ports, for the listed flows only (the others are counted, not shown).
+  std::vector<std::vector<std::uint16_t>> failed(listed_.size()), working(listed_.size());
+  for (const auto& n : flows_->ports()) {
+    if (const std::uint32_t l = flows[n.flow].listed) (n.failed ? failed : working)[l - 1].push_back(n.port);
+  }
+  flows_->ports() = {};
+  std::uint64_t unlisted_ok = 0;
   // Reserved exactly: findings are about a kilobyte each, and doubling growth held two copies at once.
-  out.flows.reserve(static_cast<std::size_t>(
-      std::count_if(flows_.begin(), flows_.end(), [](const auto& a) { return a->listed != nullptr; })));
-  for (auto& acc : flows_) {
-    const verdict worst = verdict_of_rank(acc->worst_rank);
-    if (suppressed(acc->client, acc->server, acc->port, acc->protocol, worst, filters.suppressions)) {
+  out.flows.reserve(listed_.size());
+  for (const std::uint32_t i : order) {
+    const auto& acc = flows[i];
+    const verdict worst = verdict_of_rank(acc.worst_rank);
+    if (suppressed(acc.client, acc.server, acc.server_port(), acc.protocol, worst, filters.suppressions)) {
       ++out.suppressed_flows;
       continue;
     }
-    if (!acc->listed) {
+    if (!acc.listed) {
       ++unlisted_ok;  // healthy, and no --all: counted, not listed
-      acc->working = {};
-      acc->failed = {};
       continue;
     }
-    flow_finding& fl = *acc->listed;
-    for (std::size_t rank = 0; rank < acc->by_verdict.size(); ++rank) {
-      if (acc->by_verdict[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = acc->by_verdict[rank];
+    flow_finding& fl = *listed_[acc.listed - 1];
+    for (std::size_t rank = 0; rank < acc.by_verdict.size(); ++rank) {
+      if (acc.by_verdict[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = acc.by_verdict[rank];
     }
-    fl.connections = acc->connections;
-    fl.first = acc->first;
-    fl.last = acc->last;
-    fl.first_reject = acc->first_reject;
-    fl.failed_client_ports = ranges_of(std::move(acc->failed));
-    fl.working_client_ports = ranges_of(std::move(acc->working));
+    fl.connections = connections[i];
+    fl.first = acc.first;
+    fl.last = acc.last;
+    if (acc.first_reject != INT64_MAX) fl.first_reject = acc.first_reject;
+    fl.failed_client_ports = ranges_of(std::move(failed[acc.listed - 1]));
+    fl.working_client_ports = ranges_of(std::move(working[acc.listed - 1]));
     out.flows.push_back(std::move(fl));
-    acc->listed.reset();
+    listed_[acc.listed - 1].reset();
   }
   std::vector<connection_finding>& findings = connections_;
   // Order by severity through indexes: a connection_finding is large, and sorting it in place moved
@@ -387,7 +362,7 @@ diagnosis diagnosis_builder::finish() {
   // A question about traffic AWS never logs gets an answer instead of silence (aws-flow-logs.md §5.3).
   for (const auto& asked : filters.server) {
     if (!asked.is_host() || address_class(asked.network) != "not-captured") continue;
-    const bool seen = std::any_of(flows_.begin(), flows_.end(), [&](const auto& a) { return a->server == asked.network; });
+    const bool seen = std::any_of(flows.begin(), flows.end(), [&](const auto& a) { return a.server == asked.network; });
     if (seen) continue;
     flow_finding nc;
     nc.outcome = verdict::not_captured;
@@ -424,7 +399,8 @@ diagnosis diagnosis_builder::finish() {
   if (unlisted_ok) out.flow_counts[verdict::ok] += unlisted_ok;
   out.unlisted_ok_flows = unlisted_ok;
   out.drift = std::move(drift_);
-  flows_.clear();
+  flows_ = std::make_unique<detail::flow_store>();
+  listed_.clear();
   out.connection_counts = connection_counts_;
   out.connections.reserve(findings.size());
   for (auto i : by_severity) out.connections.push_back(std::move(findings[i]));

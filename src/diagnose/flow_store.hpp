@@ -1,0 +1,115 @@
+#pragma once
+// The diagnosis' per-flow counters (client IP, server IP, protocol, server port). On real logs flows
+// number in the hundreds of thousands and grow with the input, and most are healthy and only counted:
+// each is ~100 bytes in one deque (no allocation of its own), found through an open-addressing index
+// of 8-byte entries, and the client ports of every connection are noted in one shared list that only
+// listed flows read at the end.
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "flowsleuth/ip_address.hpp"
+#include "util/hash.hpp"
+
+namespace flowsleuth::detail {
+
+struct flow_acc {
+  ip_address client, server;
+  std::uint8_t protocol = 0;
+  std::int8_t worst_rank = 99;  ///< severity rank of the worst connection so far
+  bool has_port = false;
+  bool drift_noted = false;
+  std::uint16_t port = 0;
+  std::uint32_t listed = 0;  ///< 1 + index of its finding, once a report lists the flow; 0 before
+  std::array<std::uint32_t, 8> by_verdict{};  ///< connections per severity rank
+  std::int64_t first = INT64_MAX, last = INT64_MIN;
+  std::int64_t first_reject = INT64_MAX;  ///< INT64_MAX: none
+
+  std::optional<std::uint16_t> server_port() const noexcept {
+    return has_port ? std::optional<std::uint16_t>(port) : std::nullopt;
+  }
+  std::uint64_t connections() const noexcept {
+    std::uint64_t n = 0;
+    for (auto v : by_verdict) n += v;
+    return n;
+  }
+};
+
+/// One connection's client port, for the flow's failing and working port ranges.
+struct port_note {
+  std::uint32_t flow = 0;
+  std::uint16_t port = 0;
+  bool failed = false;
+};
+
+class flow_store {
+ public:
+  flow_store() : entries_(1u << 12, 0) {}
+
+  /// The index of the flow of these endpoints, created when new.
+  std::uint32_t find_or_add(const ip_address& client, const ip_address& server, std::uint8_t protocol,
+                        std::optional<std::uint16_t> port) {
+    const std::uint64_t h = hash(client, server, protocol, port);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    std::size_t i = h & mask();
+    while (entries_[i]) {
+      if (static_cast<std::uint32_t>(entries_[i] >> 32) == tag) {
+        const std::uint32_t index = static_cast<std::uint32_t>(entries_[i]) - 1;
+        const flow_acc& f = flows_[index];
+        if (f.protocol == protocol && f.has_port == port.has_value() && f.port == port.value_or(0) &&
+            f.client == client && f.server == server) {
+          return index;
+        }
+      }
+      i = (i + 1) & mask();
+    }
+    flow_acc& f = flows_.emplace_back();
+    f.client = client;
+    f.server = server;
+    f.protocol = protocol;
+    f.has_port = port.has_value();
+    f.port = port.value_or(0);
+    entries_[i] = std::uint64_t{tag} << 32 | flows_.size();
+    if (++size_ * 2 > entries_.size()) grow();
+    return static_cast<std::uint32_t>(flows_.size() - 1);
+  }
+
+  std::deque<flow_acc>& flows() noexcept { return flows_; }
+  std::vector<port_note>& ports() noexcept { return ports_; }
+
+  /// The index is not needed once every connection was added.
+  void drop_index() {
+    entries_ = {};
+    size_ = 0;
+  }
+
+ private:
+  static std::uint64_t hash(const ip_address& client, const ip_address& server, std::uint8_t protocol,
+                            std::optional<std::uint16_t> port) noexcept {
+    const std::uint64_t seed = std::uint64_t{protocol} << 32 | (port ? 0x10000u | *port : 0u);
+    return mix64(mix_address(mix_address(seed, client), server));
+  }
+  std::size_t mask() const noexcept { return entries_.size() - 1; }
+
+  void grow() {
+    std::vector<std::uint64_t> old(entries_.size() * 2, 0);
+    old.swap(entries_);
+    for (std::uint64_t e : old) {
+      if (!e) continue;
+      const flow_acc& f = flows_[static_cast<std::uint32_t>(e) - 1];
+      std::size_t i = hash(f.client, f.server, f.protocol, f.server_port()) & mask();
+      while (entries_[i]) i = (i + 1) & mask();
+      entries_[i] = e;
+    }
+  }
+
+  std::deque<flow_acc> flows_;
+  std::vector<std::uint64_t> entries_;  ///< hash's high 32 bits << 32 | 1 + flow index; 0: empty
+  std::size_t size_ = 0;
+  std::vector<port_note> ports_;
+};
+
+}  // namespace flowsleuth::detail
