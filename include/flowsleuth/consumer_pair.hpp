@@ -31,6 +31,10 @@ class consumer_pair final : public record_consumer {
       a->retract(index);
       b->retract(index);
     }
+    void expect(std::size_t records) override {
+      a->expect(records);
+      b->expect(records);
+    }
     std::unique_ptr<block_sink> a, b;
   };
   record_consumer& first_;

@@ -72,6 +72,9 @@ class block_sink {
   /// Withdraws the n-th record (0-based) this sink received: it duplicates a record of an earlier
   /// file. Only called on sinks made with `retractable = true`, before they are merged.
   virtual void retract(std::size_t index) = 0;
+  /// How many records the block may hold (its line count), before the first on_record: a sink that
+  /// keeps something per record can size its storage once instead of growing it.
+  virtual void expect(std::size_t /*records*/) {}
 };
 
 class record_consumer {

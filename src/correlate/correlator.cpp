@@ -31,26 +31,29 @@ namespace {
 using namespace detail;
 
 
-// One record, reduced to what correlation needs. Strings are ids into the block's own table.
+// One record, reduced to what correlation needs (a block's worth waits for the merge, several blocks
+// at once: 104 bytes, not 160). Strings are ids into the block's own table; the file is the block's.
 struct observation {
   conn_key key;
-  bool from_a = true;  // packets travel a → b
-  ip_address src, dst;
+  std::int64_t start = 0, end = 0;
+  std::uint64_t packets = 0, bytes = 0;
+  std::uint64_t line = 0;
+  std::uint32_t eni = 0, subnet = 0;  // 0 = none
+  /// srcaddr/dstaddr when pkt-* addresses keyed the connection instead: 1 + index into the block's
+  /// raw_addresses; 0 when srcaddr/dstaddr are the key's own ends.
+  std::uint32_t raw = 0;
   std::uint8_t flags = 0;
-  bool flags_known = false;
   action_t action = action_t::none;
   direction_t direction = direction_t::none;
   log_status_t status = log_status_t::ok;
   reject_reason_t reason = reject_reason_t::absent;
-  std::int64_t start = 0, end = 0;
-  bool has_time = false;
-  std::uint64_t packets = 0, bytes = 0;
-  std::uint32_t eni = 0, subnet = 0;  // 0 = none
-  std::uint32_t file = 0;
-  std::uint64_t line = 0;
-  bool tgw = false;                // a transit-gateway flow log record: the "ENI" is the attachment
-  std::uint8_t tgw_lost_kinds = 0; // bits: no-route, blackhole, mtu-exceeded, ttl-expired
+  std::uint8_t tgw_lost_kinds = 0;  // bits: no-route, blackhole, mtu-exceeded, ttl-expired
+  bool from_a : 1 = true;           // packets travel a → b
+  bool flags_known : 1 = false;
+  bool has_time : 1 = false;
+  bool tgw : 1 = false;  // a transit-gateway flow log record: the "ENI" is the attachment
 };
+static_assert(sizeof(observation) <= 104);
 
 struct block_strings {
   std::vector<std::string> list{""};
@@ -68,9 +71,10 @@ struct block_strings {
 
 class correlate_sink final : public block_sink {
  public:
+  void expect(std::size_t records) override { observations.reserve(records); }
   void on_record(const flow_record& r, const record_origin& at) override {
     observation o;
-    o.file = at.file;
+    file = at.file;
     o.line = at.line;
     std::string_view eni = r.str(field_id::interface_id);
     if (eni.empty() && r.has(field_id::tgw_attachment_id)) {
@@ -94,8 +98,6 @@ class correlate_sink final : public block_sink {
       observations.push_back(o);
       return;
     }
-    o.src = r.srcaddr;
-    o.dst = r.dstaddr;
     // pkt-* addresses name the true endpoints behind intermediaries: they key the connection.
     const ip_address ks = r.has(field_id::pkt_srcaddr) ? r.pkt_srcaddr : r.srcaddr;
     const ip_address kd = r.has(field_id::pkt_dstaddr) ? r.pkt_dstaddr : r.dstaddr;
@@ -103,6 +105,10 @@ class correlate_sink final : public block_sink {
     const std::uint16_t dp = r.has(field_id::dstport) ? r.dstport : 0;
     o.from_a = std::tie(ks, sp) <= std::tie(kd, dp);
     o.key = o.from_a ? conn_key{ks, kd, sp, dp, r.protocol} : conn_key{kd, ks, dp, sp, r.protocol};
+    if (ks != r.srcaddr || kd != r.dstaddr) {
+      raw_addresses.emplace_back(r.srcaddr, r.dstaddr);
+      o.raw = static_cast<std::uint32_t>(raw_addresses.size());
+    }
     o.flags_known = r.has(field_id::tcp_flags);
     o.flags = r.tcp_flags;
     o.action = r.has(field_id::action) ? r.action : action_t::none;
@@ -117,8 +123,16 @@ class correlate_sink final : public block_sink {
   }
   void retract(std::size_t index) override { observations[index].status = log_status_t::none, dropped.push_back(index); }
 
+  /// srcaddr and dstaddr of an observation: the ENI's own address is one of them.
+  std::pair<ip_address, ip_address> addresses(const observation& o) const {
+    if (o.raw) return raw_addresses[o.raw - 1];
+    return o.from_a ? std::pair{o.key.a, o.key.b} : std::pair{o.key.b, o.key.a};
+  }
+
+  std::uint32_t file = 0;  // every record of a block comes from one file
   block_strings strings;
   std::vector<observation> observations;
+  std::vector<std::pair<ip_address, ip_address>> raw_addresses;
   std::vector<std::size_t> dropped;
 };
 
@@ -149,7 +163,8 @@ bool starts_new_connection(const conn_state& c, const observation& o, std::uint3
   return c.last != INT64_MIN && o.start - c.last > idle_timeout(o.key.protocol);
 }
 
-void add_evidence(conn_state& c, evidence_acc& e, const observation& o, std::uint32_t eni, int way, int act) {
+void add_evidence(conn_state& c, evidence_acc& e, const observation& o, std::uint32_t file, std::uint32_t eni, int way,
+                  int act) {
   if (e.records == 0) {
     e.first = o.start;
     e.last = o.end;
@@ -165,7 +180,7 @@ void add_evidence(conn_state& c, evidence_acc& e, const observation& o, std::uin
     e.flags_known = true;
   }
   if (e.line_count < evidence_acc::max_lines) {
-    c.lines.emplace_back(o.line, o.file, eni, o.direction, o.action, o.flags, o.flags_known, way, act);
+    c.lines.emplace_back(o.line, file, eni, o.direction, o.action, o.flags, o.flags_known, way, act);
     ++e.line_count;
   }
 }
@@ -278,17 +293,21 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     e.tgw = e.tgw || o.tgw;
     // The ENI's own address is in every one of its records (aws-flow-logs.md §7); a transit-gateway
     // attachment carries other hosts' traffic only.
-    const int fam = o.src.is_v6() ? 1 : 0;
+    // Not a structured binding: clang 14 cannot capture those in the lambda below.
+    const std::pair<ip_address, ip_address> ends = s.addresses(o);
+    const ip_address& src = ends.first;
+    const ip_address& dst = ends.second;
+    const int fam = src.is_v6() ? 1 : 0;
     if (o.tgw) {
       // nothing to learn
     } else if (!e.candidates_started[fam]) {
-      e.candidates[fam] = {o.src, o.dst};
+      e.candidates[fam] = {src, dst};
       e.candidates_started[fam] = true;
     } else if (!e.candidates[fam].empty()) {
-      std::erase_if(e.candidates[fam], [&](const ip_address& c) { return c != o.src && c != o.dst; });
+      std::erase_if(e.candidates[fam], [&](const ip_address& c) { return c != src && c != dst; });
     }
     if (o.direction != direction_t::none && e.declared.size() < 16 && !e.configured && !o.tgw) {
-      const ip_address& own = o.direction == direction_t::egress ? o.src : o.dst;
+      const ip_address& own = o.direction == direction_t::egress ? src : dst;
       if (std::find(e.declared.begin(), e.declared.end(), own) == e.declared.end()) e.declared.push_back(own);
     }
 
@@ -316,7 +335,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     const int way = o.from_a ? 0 : 1;
     const int act = o.action == action_t::reject ? 1 : 0;
-    add_evidence(c, vit->ev[way][act], o, eni, way, act);
+    add_evidence(c, vit->ev[way][act], o, s.file, eni, way, act);
     if (o.direction != direction_t::none) vit->dir_of[way] = o.direction;
     vit->tgw_lost[way] |= o.tgw_lost_kinds;
     if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {
@@ -324,7 +343,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     // Checked per record, not per block, so what is resolved when does not depend on block sizes.
     if (st.emit) {
-      const std::int64_t up_to = read_up_to(st, o.file);
+      const std::int64_t up_to = read_up_to(st, s.file);
       if (up_to == INT64_MIN) {
         // nothing can be resolved yet
       } else if (st.last_sweep == INT64_MIN) {

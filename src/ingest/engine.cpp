@@ -63,6 +63,7 @@ struct block {
   std::uint32_t start_layout = 0;
   bool first_in_file = false;
   bool last_in_file = false;
+  std::uint64_t lines = 0;  // counted before parsing (text blocks)
 };
 
 struct block_result {
@@ -434,6 +435,7 @@ class engine {
         if (b.last_in_file && !b.data.empty() && b.data.back() != '\n') ++lines;
         files_[b.file]->ledger.publish(b.seq_in_file, lines);
       }
+      b.lines = lines;
       block_result res = process(std::move(b), std::nullopt);
       finish(std::move(res));
     }
@@ -443,6 +445,7 @@ class engine {
   block_result process(block b, std::optional<std::uint32_t> layout_override) {
     block_result res;
     res.sink = consumer_.make_sink(dedup_);
+    res.sink->expect(b.messages ? b.messages->messages.size() : b.lines);
     const std::uint32_t start = layout_override.value_or(b.start_layout);
     res.end_layout = start;
     const layout* current = &registry_.at(start);
