@@ -180,9 +180,9 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   // Each ENI's own addresses, worked out once per batch rather than once per connection.
-  std::unordered_map<std::uint32_t, std::vector<ip_address>> own_of;
-  for (const auto& [id, e] : snap.enis) {
-    auto& own = own_of[id] = own_addresses(e);
+  std::vector<std::vector<ip_address>> own_of(snap.enis.size());
+  for (std::uint32_t id = 0; id < snap.enis.size(); ++id) {
+    const auto& own = own_of[id] = own_addresses(snap.enis[id]);
     for (const auto& a : own) owners.push_back({a, id});
   }
   std::sort(owners.begin(), owners.end());

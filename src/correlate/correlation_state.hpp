@@ -65,7 +65,7 @@ struct eni_state {
 // its own thread while the merge goes on changing the ENIs (correlate_options::resolve_in_background).
 // A few hundred ENIs, copied once per 5 minutes of data.
 struct eni_snapshot {
-  std::unordered_map<std::uint32_t, eni_state> enis;
+  std::vector<eni_state> enis;  // by interned id (ids that name no ENI hold an empty state)
   std::vector<std::string> strings;  // interned ids → text (ENI and subnet ids)
 };
 
@@ -264,7 +264,7 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
 
 /// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp).
 void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
-                        std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of);
+                        const std::vector<std::vector<ip_address>>& own_of);
 /// Joins a connection seen through a gateway ENI to the gateway's own leg to the same server, port and
 /// time; fills `conn.via` and returns the intermediary_leg fact's value.
 /// `detail` also names the gateway and lists its evidence lines in `conn.via`.

@@ -212,7 +212,10 @@ void resolve_and_release(correlator::state& st, eni_snapshot& snap, std::vector<
 // Resolves a batch with the ENIs as they are now: here, or on the resolver thread when there is one.
 void dispatch(correlator::state& st, std::vector<keyed_conn*>&& batch, const std::function<void(connection&&)>& emit) {
   if (batch.empty()) return;
-  eni_snapshot snap{st.enis, st.strings};
+  eni_snapshot snap;
+  snap.strings = st.strings;
+  snap.enis.resize(st.strings.size());
+  for (const auto& [id, e] : st.enis) snap.enis[id] = e;
   if (st.resolver) {
     st.resolver->push(correlator::state::resolution_job{std::move(batch), std::move(snap), &emit});
   } else {

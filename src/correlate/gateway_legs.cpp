@@ -11,7 +11,7 @@ namespace flowsleuth::detail {
 // Indexes the gateways' own legs in a batch: a view of an ENI that sits between the endpoints of some
 // connection, on a connection where that ENI is itself one end (NAT gateway → server).
 void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
-                        std::unordered_map<std::uint32_t, std::vector<ip_address>>& own_of) {
+                        const std::vector<std::vector<ip_address>>& own_of) {
   std::int64_t oldest = INT64_MAX;
   for (const keyed_conn* kc : batch) {
     const auto& [k, c] = *kc;
