@@ -113,8 +113,8 @@ class fact_set {
     return set(id_or_throw(name), std::forward<V>(value));
   }
 
-  void erase(fact_id id) noexcept { slots_[index(id)] = {}; }
-  bool has(fact_id id) const noexcept { return slots_[index(id)].present; }
+  void erase(fact_id id) noexcept { values_[index(id)] = absent; }
+  bool has(fact_id id) const noexcept { return values_[index(id)] != absent; }
   bool has(std::string_view name) const noexcept;
   bool empty() const noexcept;
 
@@ -126,7 +126,10 @@ class fact_set {
   std::optional<std::string> text(fact_id id) const;
   std::optional<std::string> text(std::string_view name) const;
 
-  const fact_slot& slot(fact_id id) const noexcept { return slots_[index(id)]; }
+  fact_slot slot(fact_id id) const noexcept {
+    const std::int64_t v = values_[index(id)];
+    return v == absent ? fact_slot{} : fact_slot{true, v};
+  }
 
   /// Present facts in catalogue order, as (name, text) pairs: for `--explain` and test messages.
   std::vector<std::pair<std::string_view, std::string>> entries() const;
@@ -137,7 +140,15 @@ class fact_set {
   static std::size_t index(fact_id id) noexcept { return static_cast<std::size_t>(id); }
   static fact_id id_or_throw(std::string_view name);
   fact_set& set_count(fact_id id, std::int64_t count);
-  std::array<fact_slot, fact_count> slots_{};
+  // One word a fact: values are never negative (indexes, 0/1, counts), so -1 can say "absent". Half the
+  // size of {present, value} pairs, and every listed flow and connection finding carries a copy.
+  static constexpr std::int64_t absent = -1;
+  static constexpr std::array<std::int64_t, fact_count> none() noexcept {
+    std::array<std::int64_t, fact_count> a{};
+    for (auto& v : a) v = absent;
+    return a;
+  }
+  std::array<std::int64_t, fact_count> values_ = none();
 };
 
 }  // namespace flowsleuth

@@ -21,7 +21,7 @@ fact_set& fact_set::set(fact_id id, std::string_view value) {
   if (!index) {
     throw std::invalid_argument(fmt::format("fact '{}' does not admit '{}'", entry.name, value));
   }
-  slots_[static_cast<std::size_t>(id)] = {true, static_cast<std::int64_t>(*index)};
+  values_[static_cast<std::size_t>(id)] = static_cast<std::int64_t>(*index);
   return *this;
 }
 
@@ -30,7 +30,7 @@ fact_set& fact_set::set(fact_id id, bool value) {
   if (entry.kind != fact_kind::boolean) {
     throw std::invalid_argument(fmt::format("fact '{}' is not a boolean", entry.name));
   }
-  slots_[static_cast<std::size_t>(id)] = {true, value ? 1 : 0};
+  values_[static_cast<std::size_t>(id)] = value ? 1 : 0;
   return *this;
 }
 
@@ -40,7 +40,7 @@ fact_set& fact_set::set_count(fact_id id, std::int64_t count) {
     throw std::invalid_argument(fmt::format("fact '{}' is not a count", entry.name));
   }
   if (count < 0) throw std::invalid_argument(fmt::format("fact '{}' cannot be negative ({})", entry.name, count));
-  slots_[static_cast<std::size_t>(id)] = {true, count};
+  values_[static_cast<std::size_t>(id)] = count;
   return *this;
 }
 
@@ -50,21 +50,21 @@ bool fact_set::has(std::string_view name) const noexcept {
 }
 
 bool fact_set::empty() const noexcept {
-  for (const auto& s : slots_) {
-    if (s.present) return false;
+  for (const auto v : values_) {
+    if (v != absent) return false;
   }
   return true;
 }
 
 std::optional<std::string_view> fact_set::word(fact_id id) const noexcept {
-  const auto& s = slots_[index(id)];
+  const fact_slot s = slot(id);
   const auto& entry = info(id);
   if (!s.present || entry.kind == fact_kind::count) return std::nullopt;
   return entry.values[static_cast<std::size_t>(s.value)];
 }
 
 std::optional<std::int64_t> fact_set::count(fact_id id) const noexcept {
-  const auto& s = slots_[index(id)];
+  const fact_slot s = slot(id);
   if (!s.present || info(id).kind != fact_kind::count) return std::nullopt;
   return s.value;
 }
