@@ -204,7 +204,8 @@ struct correlator::state {
   correlate_options options;
   std::vector<std::string> strings{""};
   std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
-  std::unordered_map<std::uint32_t, detail::eni_state> enis;
+  /// By interned id (dense and few: ENI and subnet ids); ids that name no ENI hold an empty state.
+  std::vector<detail::eni_state> enis;
   std::unordered_map<std::string, const configured_eni*> configured;  // by ENI id
   std::map<ip_address, const configured_eni*> configured_by_address;
   detail::conn_index conns;

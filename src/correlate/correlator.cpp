@@ -191,8 +191,8 @@ void add_evidence(conn_state& c, evidence_acc& e, const observation& o, std::uin
 bool settled(const conn_state& c, std::int64_t cutoff, const correlator::state& st) {
   if (c.last == INT64_MIN || c.last >= cutoff) return false;
   return std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
-    const auto it = st.enis.find(v.eni);
-    return it != st.enis.end() && it->second.last > c.last + it->second.window;
+    const eni_state& e = st.enis[v.eni];
+    return e.last > c.last + e.window;
   });
 }
 
@@ -214,8 +214,8 @@ void dispatch(correlator::state& st, std::vector<keyed_conn*>&& batch, const std
   if (batch.empty()) return;
   eni_snapshot snap;
   snap.strings = st.strings;
+  snap.enis = st.enis;
   snap.enis.resize(st.strings.size());
-  for (const auto& [id, e] : st.enis) snap.enis[id] = e;
   if (st.resolver) {
     st.resolver->push(correlator::state::resolution_job{std::move(batch), std::move(snap), &emit});
   } else {
@@ -265,6 +265,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     const observation& o = s.observations[i];
     const std::uint32_t eni = remap[o.eni];
     if (eni == 0) continue;  // without an ENI a record cannot be placed
+    if (st.enis.size() <= eni) st.enis.resize(st.strings.size());
     eni_state& e = st.enis[eni];
     if (e.name.empty()) {
       e.name = st.strings[eni];
