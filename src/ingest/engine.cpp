@@ -471,6 +471,23 @@ class engine {
         parser = line_parser(*current);
       }
     };
+    // What follows a successful parse, whichever parser made the record.
+    auto deliver = [&](std::uint64_t line_no, std::string_view eni_hint) {
+      if (!eni_hint.empty() && !rec.has(field_id::interface_id)) {
+        rec.text[static_cast<std::size_t>(field_id::interface_id)] = eni_hint;
+        rec.present.set(static_cast<std::size_t>(field_id::interface_id));
+      }
+      if (options_.window.active()) {
+        if (!rec.has(field_id::start) || !rec.has(field_id::end) ||
+            !options_.window.admits(rec.start, rec.end)) {
+          ++res.filtered;
+          return;
+        }
+      }
+      ++res.records;
+      if (dedup_) res.fingerprints.push_back(detail::fingerprint(rec, *current));
+      res.sink->on_record(rec, record_origin{b.file, line_no});
+    };
     auto handle_line = [&](std::string_view line, std::uint64_t line_no, std::string_view eni_hint) {
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (is_blank(line)) return;
@@ -491,20 +508,7 @@ class engine {
         }
         return;
       }
-      if (!eni_hint.empty() && !rec.has(field_id::interface_id)) {
-        rec.text[static_cast<std::size_t>(field_id::interface_id)] = eni_hint;
-        rec.present.set(static_cast<std::size_t>(field_id::interface_id));
-      }
-      if (options_.window.active()) {
-        if (!rec.has(field_id::start) || !rec.has(field_id::end) ||
-            !options_.window.admits(rec.start, rec.end)) {
-          ++res.filtered;
-          return;
-        }
-      }
-      ++res.records;
-      if (dedup_) res.fingerprints.push_back(detail::fingerprint(rec, *current));
-      res.sink->on_record(rec, record_origin{b.file, line_no});
+      deliver(line_no, eni_hint);
     };
 
     if (b.messages) {
@@ -516,6 +520,13 @@ class engine {
       std::uint64_t line_no = files_[b.file]->ledger.base(b.seq_in_file);
       std::string_view rest = b.data;
       while (!rest.empty()) {
+        if (const char* end = parser.parse_plain_default(rest, rec)) {
+          ++line_no;
+          seen_content = true;
+          deliver(line_no, {});
+          rest.remove_prefix(static_cast<std::size_t>(end - rest.data()) + 1);
+          continue;
+        }
         const void* nl = std::memchr(rest.data(), '\n', rest.size());
         const std::size_t len = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - rest.data()) : rest.size();
         ++line_no;
