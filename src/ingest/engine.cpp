@@ -31,6 +31,7 @@
 #include "ingest/buffer_pool.hpp"
 #include "ingest/layout_registry.hpp"
 #include "ingest/line_ledger.hpp"
+#include "ingest/newline_count.hpp"
 #include "ingest/progress.hpp"
 
 namespace flowsleuth {
@@ -79,20 +80,6 @@ struct file_state {
   detail::line_ledger ledger;
   std::uint32_t current_layout = 0;  // as of the last merged block
 };
-
-std::uint64_t count_newlines(std::string_view s) noexcept {
-  // memchr per line measured 5x faster here than a byte loop, which GCC 12 does not vectorise at -O2.
-  std::uint64_t n = 0;
-  const char* p = s.data();
-  const char* const e = p + s.size();
-  while (p < e) {
-    const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(e - p));
-    if (!nl) break;
-    ++n;
-    p = static_cast<const char*>(nl) + 1;
-  }
-  return n;
-}
 
 bool is_blank(std::string_view line) noexcept {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
@@ -433,7 +420,7 @@ class engine {
       }
       std::uint64_t lines = 0;
       if (!b.messages) {
-        lines = count_newlines(b.data);
+        lines = detail::count_newlines(b.data);
         if (b.last_in_file && !b.data.empty() && b.data.back() != '\n') ++lines;
         files_[b.file]->ledger.publish(b.seq_in_file, lines);
       }
