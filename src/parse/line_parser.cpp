@@ -2,35 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "parse/number_text.hpp"
 #include "parse/split_fields.hpp"
 
 namespace flowsleuth {
 namespace {
-
-// Digits-only unsigned parse with overflow check; false on empty, sign, or any non-digit.
-template <class T>
-bool parse_unsigned(std::string_view s, std::uint64_t limit, T& out) noexcept {
-  if (s.empty() || s.size() > 20) return false;
-  std::uint64_t v = 0;
-  if (s.size() <= 19) {
-    // 19 digits cannot overflow 64 bits: check the limit once at the end (the hot path).
-    for (char c : s) {
-      const auto d = static_cast<unsigned>(c - '0');
-      if (d > 9) return false;
-      v = v * 10 + d;
-    }
-    if (v > limit) return false;
-  } else {
-    for (char c : s) {
-      const auto d = static_cast<unsigned>(c - '0');
-      if (d > 9) return false;
-      if (v > (limit - d) / 10) return false;
-      v = v * 10 + d;
-    }
-  }
-  out = static_cast<T>(v);
-  return true;
-}
 
 const char* kind_complaint(field_kind k) noexcept {
   switch (k) {
@@ -129,6 +105,8 @@ line_parser::line_parser(const layout& l) : layout_(&l) {
   }
   tokens_.resize(plan_.size());
   extras_.resize(extra);
+  default_order_ = plan_.size() == default_field_count;
+  for (std::size_t i = 0; default_order_ && i < plan_.size(); ++i) default_order_ = plan_[i].field == i;
 }
 
 bool line_parser::parse(std::string_view line, flow_record& rec, line_error& err) {
@@ -181,16 +159,16 @@ bool line_parser::parse(std::string_view line, flow_record& rec, line_error& err
     switch (c.kind) {
       case field_kind::text: break;
       case field_kind::small_uint:
-        ok = parse_unsigned(tok, 255, member_at<std::uint8_t>(rec, c.slot));
+        ok = detail::parse_unsigned(tok, 255, member_at<std::uint8_t>(rec, c.slot));
         break;
       case field_kind::port:
-        ok = parse_unsigned(tok, 65535, member_at<std::uint16_t>(rec, c.slot));
+        ok = detail::parse_unsigned(tok, 65535, member_at<std::uint16_t>(rec, c.slot));
         break;
       case field_kind::count:
-        ok = parse_unsigned(tok, UINT64_MAX, member_at<std::uint64_t>(rec, c.slot));
+        ok = detail::parse_unsigned(tok, UINT64_MAX, member_at<std::uint64_t>(rec, c.slot));
         break;
       case field_kind::time:
-        ok = parse_unsigned(tok, static_cast<std::uint64_t>(INT64_MAX), member_at<std::int64_t>(rec, c.slot));
+        ok = detail::parse_unsigned(tok, static_cast<std::uint64_t>(INT64_MAX), member_at<std::int64_t>(rec, c.slot));
         break;
       case field_kind::address:
         ok = ip_address::parse_into(tok, member_at<ip_address>(rec, c.slot));
