@@ -24,7 +24,7 @@ void add_reading_options(po::options_description& desc, reading_options& o) {
        "only records whose [start, end] reaches TIME or later (ISO 8601 UTC like 2019-08-26T19:47Z, or Unix "
        "seconds); S3 objects whose key date is earlier are not opened")
       ("until", po::value(&o.until)->value_name("TIME"), "only records that start at TIME or earlier")
-      ("threads,j", po::value(&o.threads)->value_name("N"), "parser threads (default: all cores)")
+      ("threads,j", po::value(&o.threads)->value_name("N"), "threads to use (default: all cores); 1 runs everything on one thread")
       ("strict", po::bool_switch(&o.strict), "exit with code 2 if any line is malformed or any file is damaged")
       ("quiet,q", po::bool_switch(&o.quiet), "no progress line and no skipped-line summary on stderr")
       ("no-color", po::bool_switch(&o.no_color), "plain text even on a terminal (NO_COLOR is honoured too)")
