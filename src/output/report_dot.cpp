@@ -3,8 +3,10 @@
 
 // GCC 12 reports -Wmaybe-uninitialized inside Boost.Graph's edge iterators once inlined here (a false
 // positive in library code); silence it for this file only so -Werror builds stay clean.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning and would warn about the name
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 
@@ -90,4 +92,6 @@ std::string render_report_dot(const diagnosis& d, const report_options& options)
 
 }  // namespace flowsleuth
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif

@@ -3,8 +3,10 @@
 
 // GCC 12 reports -Wmaybe-uninitialized inside Boost.Graph's edge iterators once inlined (a false
 // positive in library code, as in report_dot.cpp); silence it for this file only.
+#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning and would warn about the name
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 
 #include <algorithm>
@@ -149,4 +151,6 @@ std::vector<std::string> topology_graph::members_of(std::string_view group_id) c
 
 }  // namespace flowsleuth
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
