@@ -114,6 +114,10 @@ class diagnosis_builder {
   /// the builder.
   void use_config(const config_checker& checker) noexcept { config_ = &checker; }
   void add(connection c);
+  /// From now on add() queues connections (in batches) for a thread of its own, which adds them in
+  /// the same order: the caller (the correlator's resolver) goes on meanwhile. finish() waits for it.
+  /// needs_detail() may still be called from the caller's thread: it reads nothing add() changes.
+  void add_in_background();
   /// Whether add() will keep `c` (a report lists it) and so needs its names and evidence lines: for
   /// correlator::fill_details_only_for.
   bool needs_detail(const connection& c) const;
@@ -121,6 +125,8 @@ class diagnosis_builder {
 
  private:
   void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
+  void add_now(connection c);
+  struct background;
   const rule_matcher& rules_;
   diagnose_filters filters_;
   bool keep_ok_;
@@ -131,6 +137,7 @@ class diagnosis_builder {
   std::vector<std::unique_ptr<flow_finding>> listed_;  ///< findings of the flows a report lists
   std::vector<connection_finding> connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
+  std::unique_ptr<background> background_;  ///< last: stops before the state it adds to goes
 };
 
 /// Every connection at once (tests, small inputs); keeps ok connections too.

@@ -136,6 +136,9 @@ int run_diagnose(int argc, char** argv) {
   // Only the JSON report lists connections; the others show flows, so big inputs need not keep them.
   diagnosis_builder builder(matcher, filters, all, output == "json");
   if (checker) builder.use_config(*checker);
+  // Flow counters and findings on a thread of their own too: with resolution beside the merge, three
+  // stages share the two cores more evenly than two.
+  if (copts.resolve_in_background) builder.add_in_background();
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   corr.resolve_as_you_go(add, prepared.inputs);
   corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });

@@ -10,6 +10,7 @@
 
 #include "flowsleuth/time_util.hpp"
 #include "diagnose/flow_store.hpp"
+#include "util/serial_worker.hpp"
 
 namespace flowsleuth {
 
@@ -139,7 +140,37 @@ diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters
       keep_connections_(keep_connections),
       flows_(std::make_unique<detail::flow_store>()) {}
 
+// Connections cross to the adding thread a few hundred at a time: one hand-over per connection would
+// cost more than adding it.
+struct diagnosis_builder::background {
+  static constexpr std::size_t batch = 512;
+  std::vector<connection> pending;
+  detail::serial_worker<std::vector<connection>> worker;
+  explicit background(diagnosis_builder& b)
+      : worker([&b](std::vector<connection>& cs) {
+          for (auto& c : cs) b.add_now(std::move(c));
+        }) {
+    pending.reserve(batch);
+  }
+  void flush() {
+    if (pending.empty()) return;
+    worker.push(std::move(pending));
+    pending = {};
+    pending.reserve(batch);
+  }
+};
+
 diagnosis_builder::~diagnosis_builder() = default;
+
+void diagnosis_builder::add_in_background() {
+  if (!background_) background_ = std::make_unique<background>(*this);
+}
+
+void diagnosis_builder::add(connection c) {
+  if (!background_) return add_now(std::move(c));
+  background_->pending.push_back(std::move(c));
+  if (background_->pending.size() >= background::batch) background_->flush();
+}
 
 void diagnosis_builder::check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept) {
   auto note_drift = [&](drift_finding d) {
@@ -199,7 +230,7 @@ bool diagnosis_builder::needs_detail(const connection& c) const {
   return !r || r->outcome != verdict::ok;
 }
 
-void diagnosis_builder::add(connection c) {
+void diagnosis_builder::add_now(connection c) {
   if (!passes(c, filters_)) return;
   connection_finding f;
   const rule* r = rules_.best(c.facts);
@@ -294,6 +325,11 @@ void diagnosis_builder::add(connection c) {
 }
 
 diagnosis diagnosis_builder::finish() {
+  if (background_) {
+    background_->flush();
+    background_->worker.drain();
+    background_.reset();
+  }
   diagnosis out;
   const diagnose_filters& filters = filters_;
   auto& flows = flows_->flows();

@@ -30,8 +30,8 @@ struct run_result {
   std::uint64_t resolved_early = 0, late = 0;
 };
 
-// `background`: resolution on its own thread, names and evidence only for what the diagnosis keeps
-// (as `diagnose` runs it).
+// `background`: resolution and the diagnosis' flow counters on threads of their own, names and evidence
+// only for what the diagnosis keeps (as `diagnose` runs it).
 run_result run(const std::vector<std::string>& paths, bool streaming, bool background = false) {
   correlate_options options;
   options.resolve_in_background = background;
@@ -40,7 +40,10 @@ run_result run(const std::vector<std::string>& paths, bool streaming, bool backg
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   const input_list inputs = collect_inputs(paths, {});
   if (streaming) corr.resolve_as_you_go(add, inputs);
-  if (background) corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });
+  if (background) {
+    corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });
+    builder.add_in_background();
+  }
   ingest_options io;
   io.threads = 2;
   (void)ingest(inputs, io, corr);
