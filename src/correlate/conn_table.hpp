@@ -61,10 +61,9 @@ class conn_table {
     --size_;
   }
 
-  /// Slots done with (resolved): back to the pool, keeping their views' capacity.
-  template <class Reset>
-  void give_back(const std::vector<slot*>& done, Reset reset) {
-    for (slot* s : done) reset(s->second);
+  /// Slots done with (resolved): back to the pool, emptied by Value::reset() (which keeps capacity).
+  void give_back(const std::vector<slot*>& done) {
+    for (slot* s : done) s->second.reset();
     std::lock_guard lock(returned_mutex_);
     returned_.insert(returned_.end(), done.begin(), done.end());
   }

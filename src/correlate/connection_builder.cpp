@@ -204,10 +204,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   // Names and evidence lines cost allocations; most connections are healthy and no report shows them,
   // so they are filled in only for connections the consumer keeps (st.want_detail).
   struct placed {
-    const view_state* client_egress = nullptr;
-    const view_state* server_ingress = nullptr;
-    const view_state* server_egress = nullptr;
-    const view_state* client_ingress = nullptr;
+    const view_state* client = nullptr;  // the view of the client's ENI: its egress and ingress points
+    const view_state* server = nullptr;
     std::uint32_t owner[4] = {0, 0, 0, 0};  // the logged ENI owning an end nobody saw, per point
     std::uint32_t client_eni = 0, server_eni = 0;
     const view_state* tgw = nullptr;
@@ -232,10 +230,10 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
         p.eni = name_of(owner);
       }
     };
-    name_point(conn.client_egress, at.client_egress, at.out_way, at.owner[0]);
-    name_point(conn.server_ingress, at.server_ingress, at.out_way, at.owner[1]);
-    name_point(conn.server_egress, at.server_egress, back_way, at.owner[2]);
-    name_point(conn.client_ingress, at.client_ingress, back_way, at.owner[3]);
+    name_point(conn.client_egress, at.client, at.out_way, at.owner[0]);
+    name_point(conn.server_ingress, at.server, at.out_way, at.owner[1]);
+    name_point(conn.server_egress, at.server, back_way, at.owner[2]);
+    name_point(conn.client_ingress, at.client, back_way, at.owner[3]);
     for (auto [e, id] : {std::pair{&conn.client, at.client_eni}, std::pair{&conn.server, at.server_eni}}) {
       if (id == 0) continue;
       e->eni = name_of(id);
@@ -345,8 +343,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
         p.state = point_state::unlogged;
       }
     };
-    at.client_egress = at.client_ingress = client_view;
-    at.server_ingress = at.server_egress = server_view;
+    at.client = client_view;
+    at.server = server_view;
     fill(conn.client_egress, client_view, out_way, conn.client, at.owner[0]);
     fill(conn.server_ingress, server_view, out_way, conn.server, at.owner[1]);
     fill(conn.server_egress, server_view, back_way, conn.server, at.owner[2]);
@@ -502,7 +500,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     const auto& [k, c] = *kc;
     placed at;
     connection conn = resolve(k, c, at);
-    const std::uint32_t server_eni = at.server_ingress ? at.server_ingress->eni : 0;
+    const std::uint32_t server_eni = at.server ? at.server->eni : 0;
     const std::uint32_t server_subnet = server_eni ? snap.enis[server_eni].subnet : 0;
     st.siblings.note(conn, server_eni, server_subnet);
     if (sibling_index::applies(conn, server_subnet)) {

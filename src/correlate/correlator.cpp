@@ -206,7 +206,7 @@ std::int64_t read_up_to(const correlator::state& st, std::uint32_t file) {
 void resolve_and_release(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn*>& batch,
                          const std::function<void(connection&&)>& emit) {
   resolve_batch(st, snap, batch, emit);
-  st.conns.give_back(batch, [](conn_state& c) { c.reset(); });
+  st.conns.give_back(batch);
 }
 
 // Resolves a batch with the ENIs as they are now: here, or on the resolver thread when there is one.
