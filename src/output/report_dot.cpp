@@ -1,12 +1,6 @@
 // The conversation graph: hosts (with their ENI) as nodes, flows as edges coloured by verdict, blocked
 // edges labelled with the layer. Built with Boost.Graph and written with its Graphviz writer.
 
-// GCC 12 reports -Wmaybe-uninitialized inside Boost.Graph's edge iterators once inlined here (a false
-// positive in library code); silence it for this file only so -Werror builds stay clean.
-#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning and would warn about the name
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 
@@ -92,6 +86,3 @@ std::string render_report_dot(const diagnosis& d, const report_options& options)
 
 }  // namespace flowsleuth
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif

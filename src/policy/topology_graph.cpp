@@ -1,12 +1,6 @@
 // The topology as a Boost.Graph. The enforcement chain walks it: an ENI's subnet and groups are its
 // out-edges, a subnet's ACL and VPC are the subnet's; group members are a group's in-edges.
 
-// GCC 12 reports -Wmaybe-uninitialized inside Boost.Graph's edge iterators once inlined (a false
-// positive in library code, as in report_dot.cpp); silence it for this file only.
-#if defined(__GNUC__) && !defined(__clang__)  // clang has no such warning and would warn about the name
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include <boost/graph/adjacency_list.hpp>
 
 #include <algorithm>
@@ -151,6 +145,3 @@ std::vector<std::string> topology_graph::members_of(std::string_view group_id) c
 
 }  // namespace flowsleuth
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
