@@ -19,6 +19,7 @@
 
 #include "flowsleuth/correlate.hpp"
 #include "util/hash.hpp"
+#include "util/recycling_pool.hpp"
 #include "util/serial_worker.hpp"
 #include "correlate/conn_table.hpp"
 
@@ -209,6 +210,8 @@ struct correlator::state {
   std::unordered_map<std::string, const configured_eni*> configured;  // by ENI id
   std::map<ip_address, const configured_eni*> configured_by_address;
   detail::conn_index conns;
+  /// Merged block sinks, emptied, for the next blocks (at most a few dozen are ever in flight).
+  detail::recycling_pool<block_sink> spare_sinks{64};
   /// Earlier connections of a 5-tuple that a new SYN or a long idle gap ended (detached slots).
   std::vector<detail::keyed_conn*> ended;
 

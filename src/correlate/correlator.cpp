@@ -72,6 +72,15 @@ struct block_strings {
 class correlate_sink final : public block_sink {
  public:
   void expect(std::size_t records) override { observations.reserve(records); }
+  /// Empty again for the next block, every container keeping its capacity.
+  void clear() noexcept {
+    file = 0;
+    strings.list.resize(1);
+    strings.ids.clear();
+    observations.clear();
+    raw_addresses.clear();
+    dropped.clear();
+  }
   void on_record(const flow_record& r, const record_origin& at) override {
     observation o;
     file = at.file;
@@ -252,7 +261,10 @@ correlator::correlator(correlate_options options) : state_(std::make_unique<stat
 }
 correlator::~correlator() = default;
 
-std::unique_ptr<block_sink> correlator::make_sink(bool) { return std::make_unique<correlate_sink>(); }
+std::unique_ptr<block_sink> correlator::make_sink(bool) {
+  if (auto spare = state_->spare_sinks.take()) return spare;
+  return std::make_unique<correlate_sink>();
+}
 
 void correlator::merge(std::unique_ptr<block_sink> sink) {
   auto& s = static_cast<correlate_sink&>(*sink);
@@ -357,6 +369,8 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       }
     }
   }
+  s.clear();
+  st.spare_sinks.give_back(std::move(sink));
 }
 
 void correlator::resolve_as_you_go(std::function<void(connection&&)> emit, const input_list& inputs) {
