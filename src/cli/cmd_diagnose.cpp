@@ -175,7 +175,7 @@ int run_diagnose(int argc, char** argv) {
         if (!all && f.outcome == verdict::ok) continue;
         std::printf("\n--explain %s %s → %s%s\n%s", protocol_name(f.protocol).c_str(), f.client.ip.to_string().c_str(),
                     f.server.ip.to_string().c_str(), f.server.port ? fmt::format(":{}", *f.server.port).c_str() : "",
-                    matcher.explain(f.facts).to_text().c_str());
+                    matcher.explain(f.facts ? *f.facts : fact_set{}).to_text().c_str());
       }
     }
   }

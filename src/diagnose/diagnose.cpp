@@ -288,8 +288,8 @@ void diagnosis_builder::add_now(connection c) {
     fl.decided_by = c.decided_by;
     fl.explanation = f.explanation;
     fl.remediation = f.remediation;
-    fl.facts = c.facts;
-    fl.config = f.config;
+    fl.facts = std::make_shared<const fact_set>(c.facts);
+    fl.config = f.config ? std::make_shared<const config_assessment>(*f.config) : nullptr;
     fl.blocking_eni.clear();
     fl.blocking_subnet.clear();
     if (fl.blocking) {

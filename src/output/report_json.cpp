@@ -26,7 +26,7 @@ void write_protocol(json_writer& w, std::uint8_t p) {
   }
 }
 
-void write_rule_ref(json_writer& w, const std::optional<config_assessment>& cfg) {
+void write_rule_ref(json_writer& w, const config_assessment* cfg) {
   if (!cfg || !cfg->rule) {
     w.null();
     return;
@@ -54,7 +54,7 @@ void write_rule_ref(json_writer& w, const std::optional<config_assessment>& cfg)
 }
 
 // Extension: what --config concluded about this finding; null without configuration.
-void write_config(json_writer& w, const std::optional<config_assessment>& cfg) {
+void write_config(json_writer& w, const config_assessment* cfg) {
   w.key("config");
   if (!cfg) {
     w.null();
@@ -84,7 +84,7 @@ void write_config(json_writer& w, const std::optional<config_assessment>& cfg) {
 }
 
 void write_blocking(json_writer& w, const std::optional<rule_blocking>& b, const std::string& eni,
-                    const std::string& subnet, const std::optional<config_assessment>& cfg) {
+                    const std::string& subnet, const config_assessment* cfg) {
   if (!b) {
     w.null();
     return;
@@ -180,7 +180,7 @@ void write_opt_time(json_writer& w, const std::optional<std::int64_t>& t) {
 // verdict, blocking, rule_id, decided_by, first_reject: the same keys for flows and connections.
 void write_verdict(json_writer& w, verdict v, const std::optional<rule_blocking>& blocking, const std::string& eni,
                    const std::string& subnet, const std::string& rule_id, const std::vector<std::string>& decided_by,
-                   const std::optional<std::int64_t>& first_reject, const std::optional<config_assessment>& cfg) {
+                   const std::optional<std::int64_t>& first_reject, const config_assessment* cfg) {
   w.key("verdict").value(to_string(v));
   w.key("blocking");
   write_blocking(w, blocking, eni, subnet, cfg);
@@ -240,7 +240,7 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
     w.key("server");
     write_endpoint(w, f.server, true);
     write_verdict(w, f.outcome, f.blocking, f.blocking_eni, f.blocking_subnet, f.rule_id, f.decided_by,
-                  f.first_reject, f.config);
+                  f.first_reject, f.config.get());
     w.key("time_range");
     if (f.connections == 0) {
       w.null();
@@ -249,7 +249,7 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
     }
     w.key("explanation").value(f.explanation);
     w.key("remediation").value(f.remediation);
-    write_config(w, f.config);
+    write_config(w, f.config.get());
     w.key("connections").begin_object().key("total").value(f.connections).key("by_verdict");
     write_counts(w, f.by_verdict);
     w.end_object();
@@ -280,12 +280,12 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
       eni = p.eni;
       subnet = p.subnet;
     }
-    write_verdict(w, f.outcome, f.blocking, eni, subnet, f.rule_id, c.decided_by, c.first_reject, f.config);
+    write_verdict(w, f.outcome, f.blocking, eni, subnet, f.rule_id, c.decided_by, c.first_reject, f.config ? &*f.config : nullptr);
     w.key("time_range");
     write_time_range(w, c.first, c.last);
     w.key("explanation").value(f.explanation);
     w.key("remediation").value(f.remediation);
-    write_config(w, f.config);
+    write_config(w, f.config ? &*f.config : nullptr);
     w.key("observation_points").begin_object();
     for (const auto& [name, p] : {std::pair{"client_egress", &c.client_egress}, {"server_ingress", &c.server_ingress},
                                   {"server_egress", &c.server_egress}, {"client_ingress", &c.client_ingress}}) {
