@@ -25,9 +25,8 @@ class conn_table {
 
   conn_table() { entries_.resize(1u << 12); }
 
-  /// The slot of `k`, inserted (with a fresh Value) when absent.
-  slot& find_or_insert(const Key& k) {
-    const std::uint64_t h = Hash{}(k);
+  /// The slot of `k`, inserted (with a fresh Value) when absent. `h` is Hash{}(k).
+  slot& find_or_insert(const Key& k, std::uint64_t h) {
     std::size_t i = h & mask();
     while (entries_[i].s) {
       if (entries_[i].hash == h && entries_[i].s->first == k) return *entries_[i].s;
@@ -38,6 +37,24 @@ class conn_table {
     entries_[i] = {s, h};
     if (++size_ * 2 > entries_.size()) grow();
     return *s;
+  }
+
+  slot& find_or_insert(const Key& k) { return find_or_insert(k, Hash{}(k)); }
+
+  /// The slot of `k`, or nullptr. `h` is Hash{}(k).
+  const slot* find(const Key& k, std::uint64_t h) const {
+    for (std::size_t i = h & mask(); entries_[i].s; i = (i + 1) & mask()) {
+      if (entries_[i].hash == h && entries_[i].s->first == k) return entries_[i].s;
+    }
+    return nullptr;
+  }
+
+  // Hints for a lookup soon to come (correlator::merge fetches a few records ahead): the index
+  // entry first, then, once that is cached, the slot it points to.
+  void prefetch_entry(std::uint64_t h) const noexcept { __builtin_prefetch(&entries_[h & mask()]); }
+  void prefetch_slot(const Key&, std::uint64_t h) const noexcept {
+    const entry& e = entries_[h & mask()];
+    if (e.s && e.hash == h) __builtin_prefetch(e.s);
   }
 
   /// Removes `s` from the index; the slot stays valid until given back.

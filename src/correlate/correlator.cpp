@@ -35,6 +35,7 @@ using namespace detail;
 // at once: 104 bytes, not 160). Strings are ids into the block's own table; the file is the block's.
 struct observation {
   conn_key key;
+  std::uint64_t hash = 0;  // of key, computed on the parsing thread (the merge prefetches with it)
   std::int64_t start = 0, end = 0;
   std::uint64_t packets = 0, bytes = 0;
   std::uint64_t line = 0;
@@ -53,7 +54,7 @@ struct observation {
   bool has_time : 1 = false;
   bool tgw : 1 = false;  // a transit-gateway flow log record: the "ENI" is the attachment
 };
-static_assert(sizeof(observation) <= 104);
+static_assert(sizeof(observation) <= 112);
 
 struct block_strings {
   std::vector<std::string> list{""};
@@ -114,6 +115,7 @@ class correlate_sink final : public block_sink {
     const std::uint16_t dp = r.has(field_id::dstport) ? r.dstport : 0;
     o.from_a = std::tie(ks, sp) <= std::tie(kd, dp);
     o.key = o.from_a ? conn_key{ks, kd, sp, dp, r.protocol} : conn_key{kd, ks, dp, sp, r.protocol};
+    o.hash = conn_key_hash{}(o.key);
     if (ks != r.srcaddr || kd != r.dstaddr) {
       raw_addresses.emplace_back(r.srcaddr, r.dstaddr);
       o.raw = static_cast<std::uint32_t>(raw_addresses.size());
@@ -272,7 +274,18 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
   std::vector<std::uint32_t> remap(s.strings.list.size(), 0);
   for (std::size_t i = 1; i < s.strings.list.size(); ++i) remap[i] = st.intern(s.strings.list[i]);
   std::sort(s.dropped.begin(), s.dropped.end());
-  for (std::size_t i = 0; i < s.observations.size(); ++i) {
+  const std::size_t n = s.observations.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    // The table is far larger than the caches, and each record needs its index entry, its slot and
+    // the slot's views: a miss each. Fetched ahead in stages, they overlap instead of adding up.
+    if (i + 16 < n) st.conns.prefetch_entry(s.observations[i + 16].hash);
+    if (i + 8 < n) st.conns.prefetch_slot(s.observations[i + 8].key, s.observations[i + 8].hash);
+    if (i + 4 < n) {
+      if (const keyed_conn* ahead = st.conns.find(s.observations[i + 4].key, s.observations[i + 4].hash)) {
+        __builtin_prefetch(ahead->second.views.data());
+        __builtin_prefetch(ahead->second.lines.data());
+      }
+    }
     if (std::binary_search(s.dropped.begin(), s.dropped.end(), i)) continue;
     const observation& o = s.observations[i];
     const std::uint32_t eni = remap[o.eni];
@@ -327,11 +340,11 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       if (std::find(e.declared.begin(), e.declared.end(), own) == e.declared.end()) e.declared.push_back(own);
     }
 
-    keyed_conn* slot = &st.conns.find_or_insert(o.key);
+    keyed_conn* slot = &st.conns.find_or_insert(o.key, o.hash);
     if (starts_new_connection(slot->second, o, eni)) {
       st.conns.detach(*slot);
       st.ended.push_back(slot);
-      slot = &st.conns.find_or_insert(o.key);
+      slot = &st.conns.find_or_insert(o.key, o.hash);
     }
     conn_state& c = slot->second;
     if (o.has_time) {
