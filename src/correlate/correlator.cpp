@@ -11,6 +11,7 @@
 #include "flowsleuth/correlate.hpp"
 #include "correlate/correlation_state.hpp"
 #include "util/hash.hpp"
+#include "util/short_string_cache.hpp"
 
 namespace flowsleuth {
 
@@ -59,14 +60,23 @@ static_assert(sizeof(observation) <= 112);
 struct block_strings {
   std::vector<std::string> list{""};
   std::unordered_map<std::string, std::uint32_t, detail::fast_string_hash, std::equal_to<>> ids;
+  detail::short_string_cache<std::uint32_t> cache;  // in front of ids: an ENI id on every record
   std::uint32_t intern(std::string_view s) {
     if (s.empty()) return 0;
+    const std::uint64_t k = detail::short_string_cache<std::uint32_t>::key_of(s);
+    if (const std::uint32_t* id = cache.find(s, k)) return *id;
     auto it = ids.find(s);
-    if (it != ids.end()) return it->second;
-    list.emplace_back(s);
-    const auto id = static_cast<std::uint32_t>(list.size() - 1);
-    ids.emplace(std::string(s), id);
-    return id;
+    if (it == ids.end()) {
+      list.emplace_back(s);
+      it = ids.emplace(std::string(s), static_cast<std::uint32_t>(list.size() - 1)).first;
+    }
+    cache.put(k, it->first, it->second);  // views the map's node: stable across rehash
+    return it->second;
+  }
+  void clear() noexcept {
+    list.resize(1);
+    ids.clear();
+    cache.clear();
   }
 };
 
@@ -76,8 +86,7 @@ class correlate_sink final : public block_sink {
   /// Empty again for the next block, every container keeping its capacity.
   void clear() noexcept {
     file = 0;
-    strings.list.resize(1);
-    strings.ids.clear();
+    strings.clear();
     observations.clear();
     raw_addresses.clear();
     dropped.clear();

@@ -78,7 +78,7 @@ class flow_store {
   }
 
   std::deque<flow_acc>& flows() noexcept { return flows_; }
-  std::vector<port_note>& ports() noexcept { return ports_; }
+  std::deque<port_note>& ports() noexcept { return ports_; }
 
   /// The index is not needed once every connection was added.
   void drop_index() {
@@ -109,7 +109,7 @@ class flow_store {
   std::deque<flow_acc> flows_;
   std::vector<std::uint64_t> entries_;  ///< hash's high 32 bits << 32 | 1 + flow index; 0: empty
   std::size_t size_ = 0;
-  std::vector<port_note> ports_;
+  std::deque<port_note> ports_;  ///< a deque: millions of notes, grown without a copy
 };
 
 }  // namespace flowsleuth::detail

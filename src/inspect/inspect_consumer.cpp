@@ -5,6 +5,7 @@
 
 #include "flowsleuth/inspect.hpp"
 #include "util/hash.hpp"
+#include "util/short_string_cache.hpp"
 
 namespace flowsleuth {
 namespace {
@@ -81,48 +82,17 @@ class inspect_sink final : public block_sink {
   std::map<std::string, eni_coverage> coverage_;
 
  private:
-  // A direct-mapped cache in front of the set: a busy block sees a few hundred ENIs, and a cache
-  // probe is much cheaper than a set lookup per record. Its key reads the id in whole words
-  // (fast_hash's byte-wise tail stalled on store forwarding, ~40 % of this function).
-  // Two ways per set: with one, a few hundred ids collide often enough that set lookups showed.
   void note_eni(std::string_view eni) {
-    const std::uint64_t k = eni_cache_key(eni);
-    auto& ways = cache_[(k >> 32) & (cache_.size() - 1)];
-    if ((ways[0].key == k && same_text(ways[0].text, eni)) || (ways[1].key == k && same_text(ways[1].text, eni))) {
-      return;
-    }
+    const std::uint64_t k = detail::short_string_cache<bool>::key_of(eni);
+    if (cache_.find(eni, k)) return;
     auto it = enis_.find(eni);
     if (it == enis_.end()) it = enis_.emplace(eni).first;
-    ways[1] = ways[0];
-    ways[0] = {k, *it};  // views the set's node: stable across rehash
+    cache_.put(k, *it, true);  // views the set's node: stable across rehash
   }
 
-  static std::uint64_t word_at(const char* p) noexcept {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  }
-  static std::uint64_t eni_cache_key(std::string_view s) noexcept {
-    if (s.size() < 8) return detail::fast_hash(s);
-    // ENI ids differ in their last hex digits: the last word and the length make a good key.
-    return (word_at(s.data() + s.size() - 8) ^ word_at(s.data()) ^ s.size()) * 0x9e3779b97f4a7c15ULL;
-  }
-  static bool same_text(std::string_view a, std::string_view b) noexcept {
-    const std::size_t n = a.size();
-    if (n != b.size()) return false;
-    if (n < 8 || n > 32) return a == b;
-    std::uint64_t diff = word_at(a.data() + n - 8) ^ word_at(b.data() + n - 8);
-    for (std::size_t i = 0; i + 8 < n; i += 8) diff |= word_at(a.data() + i) ^ word_at(b.data() + i);
-    return diff == 0;
-  }
-
-  struct cache_slot {
-    std::uint64_t key = 0;
-    std::string_view text;
-  };
   bool retractable_;
   std::vector<std::uint8_t> slots_;
-  std::array<std::array<cache_slot, 2>, 512> cache_{};
+  detail::short_string_cache<bool> cache_;  // in front of enis_
 };
 
 }  // namespace
