@@ -6,8 +6,6 @@
 #include "flowsleuth/config_check.hpp"
 #include "flowsleuth/config_loader.hpp"
 #include "flowsleuth/consumer_pair.hpp"
-#include <chrono>
-#include <cstdlib>
 #include "flowsleuth/correlate.hpp"
 #include "flowsleuth/diagnose.hpp"
 #include "flowsleuth/report.hpp"
@@ -149,16 +147,11 @@ int run_diagnose(int argc, char** argv) {
   corr.resolve_as_you_go(add, prepared.inputs);
   corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });
   consumer_pair both(counts, corr);
-  auto T0 = std::chrono::steady_clock::now();
-  auto TP = [&](const char* w) { if (std::getenv("FS_TIMING")) std::fprintf(stderr, "T %s %.3f\n", w, std::chrono::duration<double>(std::chrono::steady_clock::now() - T0).count()); };
   const ingest_report report = ingest(prepared.inputs, prepared.options, both);
-  TP("ingest");
   const inspect_summary summary = counts.summary();
   corr.finish(add);
-  TP("corr.finish");
   auto d_owner = std::make_unique<const diagnosis>(builder.finish());
   const diagnosis& d = *d_owner;
-  TP("builder.finish");
   if (corr.late_records() > 0) {
     std::fprintf(stderr,
                  "warning: %llu records were older than connections already resolved: the inputs are not in "
@@ -187,7 +180,6 @@ int run_diagnose(int argc, char** argv) {
     }
   }
   std::fflush(stdout);
-  TP("render");
   report_problems(report, o);
   // Deliberately not freed (see corr_owner): the process ends once this function returns.
   (void)corr_owner.release();
