@@ -52,7 +52,7 @@ class conn_table {
   // Hints for a lookup soon to come (correlator::merge fetches a few records ahead): the index
   // entry first, then, once that is cached, the slot it points to.
   void prefetch_entry(std::uint64_t h) const noexcept { __builtin_prefetch(&entries_[h & mask()]); }
-  void prefetch_slot(const Key&, std::uint64_t h) const noexcept {
+  void prefetch_slot(std::uint64_t h) const noexcept {
     const entry& e = entries_[h & mask()];
     if (e.s && e.hash == h) __builtin_prefetch(e.s);
   }

@@ -33,7 +33,7 @@ using namespace detail;
 
 
 // One record, reduced to what correlation needs (a block's worth waits for the merge, several blocks
-// at once: 104 bytes, not 160). Strings are ids into the block's own table; the file is the block's.
+// at once: 112 bytes, not 160). Strings are ids into the block's own table; the file is the block's.
 struct observation {
   conn_key key;
   std::uint64_t hash = 0;  // of key, computed on the parsing thread (the merge prefetches with it)
@@ -288,7 +288,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     // The table is far larger than the caches, and each record needs its index entry, its slot and
     // the slot's views: a miss each. Fetched ahead in stages, they overlap instead of adding up.
     if (i + 16 < n) st.conns.prefetch_entry(s.observations[i + 16].hash);
-    if (i + 8 < n) st.conns.prefetch_slot(s.observations[i + 8].key, s.observations[i + 8].hash);
+    if (i + 8 < n) st.conns.prefetch_slot(s.observations[i + 8].hash);
     if (i + 4 < n) {
       if (const keyed_conn* ahead = st.conns.find(s.observations[i + 4].key, s.observations[i + 4].hash)) {
         __builtin_prefetch(ahead->second.views.data());

@@ -1,7 +1,7 @@
 #pragma once
 // Objects handed back for reuse instead of freed: a block sink keeps several megabytes of vectors,
-// and freeing them after every block let the allocator return the pages to the kernel, only to
-// fault them in again for the next block (a tenth of the run's time went to page faults).
+// and freeing them after every block lets the allocator return the pages to the kernel, only to
+// fault them in again for the next block (page faults cost ~9 µs each on the VMs measured here).
 // Thread-safe: sinks are made on worker threads and retired on the merging one.
 
 #include <cstddef>
