@@ -115,7 +115,7 @@ class diagnosis_builder {
   /// With configuration: name exact rules, propose fixes, and collect drift. The checker must outlive
   /// the builder.
   void use_config(const config_checker& checker) noexcept { config_ = &checker; }
-  void add(connection c);
+  void add(connection&& c);
   /// From now on add() queues connections (in batches) for a thread of its own, which adds them in
   /// the same order: the caller (the correlator's resolver) goes on meanwhile. finish() waits for it.
   /// needs_detail() may still be called from the caller's thread: it reads nothing add() changes.
@@ -127,9 +127,13 @@ class diagnosis_builder {
 
  private:
   void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
-  void add_now(connection c);
+  void add_now(connection&& c);
   struct background;
   const rule_matcher& rules_;
+  // needs_detail() runs on the correlator's resolver thread and add_now() on the adding thread: a memo
+  // each, so neither locks.
+  mutable rule_memo detail_memo_;
+  rule_memo add_memo_;
   diagnose_filters filters_;
   bool keep_ok_;
   bool keep_connections_;

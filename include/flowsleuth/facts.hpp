@@ -135,6 +135,12 @@ class fact_set {
   std::vector<std::pair<std::string_view, std::string>> entries() const;
 
   friend bool operator==(const fact_set&, const fact_set&) = default;
+  /// A hash of every slot, for caches keyed by a whole fact set (rule_memo).
+  std::uint64_t hash() const noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (const auto v : values_) h = (h ^ static_cast<std::uint64_t>(v)) * 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 29);
+  }
 
  private:
   static std::size_t index(fact_id id) noexcept { return static_cast<std::size_t>(id); }

@@ -135,6 +135,8 @@ std::vector<port_range> ranges_of(std::vector<std::uint16_t> ports) {
 diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters filters, bool keep_ok,
                                      bool keep_connections)
     : rules_(rules),
+      detail_memo_(rules),
+      add_memo_(rules),
       filters_(std::move(filters)),
       keep_ok_(keep_ok),
       keep_connections_(keep_connections),
@@ -166,7 +168,7 @@ void diagnosis_builder::add_in_background() {
   if (!background_) background_ = std::make_unique<background>(*this);
 }
 
-void diagnosis_builder::add(connection c) {
+void diagnosis_builder::add(connection&& c) {
   if (!background_) return add_now(std::move(c));
   background_->pending.push_back(std::move(c));
   if (background_->pending.size() >= background::batch) background_->flush();
@@ -226,14 +228,14 @@ bool diagnosis_builder::needs_detail(const connection& c) const {
   // Configuration checks and --eni filters read the names; --all keeps every connection.
   if (keep_ok_ || config_ || !filters_.enis.empty()) return true;
   if (!passes(c, filters_)) return false;
-  const rule* r = rules_.best(c.facts);
+  const rule* r = detail_memo_.best(c.facts);
   return !r || r->outcome != verdict::ok;
 }
 
-void diagnosis_builder::add_now(connection c) {
+void diagnosis_builder::add_now(connection&& c) {
   if (!passes(c, filters_)) return;
   connection_finding f;
-  const rule* r = rules_.best(c.facts);
+  const rule* r = add_memo_.best(c.facts);
   if (r) {
     f.outcome = r->outcome;
     f.blocking = r->blocking;
