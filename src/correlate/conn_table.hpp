@@ -4,10 +4,15 @@
 // included, so a steady stream of connections allocates nothing once the pool has grown to the number
 // live at once; and a slot handed to the resolver thread stays where it is while the index grows.
 //
+// Each index entry also holds a stamp, the latest time noted for its connection (clamped to 32 bits):
+// the sweeps that look for connections to resolve then read the index front to back and visit only
+// slots old enough to be candidates, instead of fetching every live slot from memory.
+//
 // Threads: one thread (the merge) finds, inserts, detaches and takes slots; give_back() may be called
 // from the resolver thread.
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,12 +34,12 @@ class conn_table {
   slot& find_or_insert(const Key& k, std::uint64_t h) {
     std::size_t i = h & mask();
     while (entries_[i].s) {
-      if (entries_[i].hash == h && entries_[i].s->first == k) return *entries_[i].s;
+      if (entries_[i].hash == tag_of(h) && entries_[i].s->first == k) return *entries_[i].s;
       i = (i + 1) & mask();
     }
     slot* s = take();
     s->first = k;
-    entries_[i] = {s, h};
+    entries_[i] = {s, tag_of(h), 0};
     if (++size_ * 2 > entries_.size()) grow();
     return *s;
   }
@@ -44,9 +49,19 @@ class conn_table {
   /// The slot of `k`, or nullptr. `h` is Hash{}(k).
   const slot* find(const Key& k, std::uint64_t h) const {
     for (std::size_t i = h & mask(); entries_[i].s; i = (i + 1) & mask()) {
-      if (entries_[i].hash == h && entries_[i].s->first == k) return entries_[i].s;
+      if (entries_[i].hash == tag_of(h) && entries_[i].s->first == k) return entries_[i].s;
     }
     return nullptr;
+  }
+
+  /// Raises the stamp of indexed slot `s` (whose hash is `h`) to `t`: right after find_or_insert, the
+  /// entry is still in cache. Times outside 0..2^32-1 are clamped, which keeps for_each_stamped_below
+  /// from ever skipping a slot whose time is below its bound.
+  void raise_stamp(const slot& s, std::uint64_t h, std::int64_t t) noexcept {
+    std::size_t i = h & mask();
+    while (entries_[i].s != &s) i = (i + 1) & mask();
+    const auto c = static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, UINT32_MAX));
+    entries_[i].stamp = std::max(entries_[i].stamp, c);
   }
 
   // Hints for a lookup soon to come (correlator::merge fetches a few records ahead): the index
@@ -54,7 +69,7 @@ class conn_table {
   void prefetch_entry(std::uint64_t h) const noexcept { __builtin_prefetch(&entries_[h & mask()]); }
   void prefetch_slot(std::uint64_t h) const noexcept {
     const entry& e = entries_[h & mask()];
-    if (e.s && e.hash == h) __builtin_prefetch(e.s);
+    if (e.s && e.hash == tag_of(h)) __builtin_prefetch(e.s);
   }
 
   /// Removes `s` from the index; the slot stays valid until given back.
@@ -95,11 +110,25 @@ class conn_table {
     }
   }
 
+  /// Every indexed slot whose stamp is below `t` (all slots whose noted times are all below t, and
+  /// perhaps others: callers check the slot itself).
+  template <class F>
+  void for_each_stamped_below(std::int64_t t, F&& f) {
+    if (t <= 0) return;
+    for (const auto& e : entries_) {
+      if (e.s && static_cast<std::int64_t>(e.stamp) < t) f(*e.s);
+    }
+  }
+
  private:
+  // The hash's low 32 bits (the index never has 2^32 entries, so home positions come from them too)
+  // and the stamp: 16 bytes an entry, as before stamps.
   struct entry {
     slot* s = nullptr;
-    std::uint64_t hash = 0;
+    std::uint32_t hash = 0;
+    std::uint32_t stamp = 0;
   };
+  static std::uint32_t tag_of(std::uint64_t h) noexcept { return static_cast<std::uint32_t>(h); }
   static constexpr std::size_t chunk_slots = 4096;
 
   std::size_t mask() const noexcept { return entries_.size() - 1; }

@@ -246,7 +246,8 @@ void dispatch(correlator::state& st, std::vector<keyed_conn*>&& batch, const std
 void sweep(correlator::state& st, std::int64_t up_to) {
   const std::int64_t cutoff = up_to - resolve_horizon;
   std::vector<keyed_conn*> batch;
-  st.conns.for_each([&](keyed_conn& kc) {
+  // Only slots whose latest time is below the cutoff can be settled (record times are never negative).
+  st.conns.for_each_stamped_below(cutoff, [&](keyed_conn& kc) {
     if (settled(kc.second, cutoff, st)) batch.push_back(&kc);
   });
   for (keyed_conn* kc : batch) st.conns.detach(*kc);
@@ -359,6 +360,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (o.has_time) {
       c.first = std::min(c.first, o.start);
       c.last = std::max(c.last, o.end);
+      st.conns.raise_stamp(*slot, o.hash, o.end);
     }
     auto vit = std::find_if(c.views.begin(), c.views.end(), [&](const view_state& v) { return v.eni == eni; });
     if (vit == c.views.end()) {
