@@ -128,6 +128,7 @@ class diagnosis_builder {
  private:
   void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
   void add_now(connection&& c);
+  void add_batch(std::vector<connection>& cs);
   struct background;
   const rule_matcher& rules_;
   // needs_detail() runs on the correlator's resolver thread and add_now() on the adding thread: a memo

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <vector>
 
+#include "util/prefetch.hpp"
+
 namespace flowsleuth::detail {
 
 template <class Key, class Value, class Hash>
@@ -66,10 +68,10 @@ class conn_table {
 
   // Hints for a lookup soon to come (correlator::merge fetches a few records ahead): the index
   // entry first, then, once that is cached, the slot it points to.
-  void prefetch_entry(std::uint64_t h) const noexcept { __builtin_prefetch(&entries_[h & mask()]); }
+  void prefetch_entry(std::uint64_t h) const noexcept { prefetch(&entries_[h & mask()]); }
   void prefetch_slot(std::uint64_t h) const noexcept {
     const entry& e = entries_[h & mask()];
-    if (e.s && e.hash == tag_of(h)) __builtin_prefetch(e.s);
+    if (e.s && e.hash == tag_of(h)) prefetch(e.s);
   }
 
   /// Removes `s` from the index; the slot stays valid until given back.

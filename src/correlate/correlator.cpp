@@ -292,8 +292,8 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (i + 8 < n) st.conns.prefetch_slot(s.observations[i + 8].hash);
     if (i + 4 < n) {
       if (const keyed_conn* ahead = st.conns.find(s.observations[i + 4].key, s.observations[i + 4].hash)) {
-        __builtin_prefetch(ahead->second.views.data());
-        __builtin_prefetch(ahead->second.lines.data());
+        detail::prefetch(ahead->second.views.data());
+        detail::prefetch(ahead->second.lines.data());
       }
     }
     if (std::binary_search(s.dropped.begin(), s.dropped.end(), i)) continue;

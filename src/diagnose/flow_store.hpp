@@ -13,6 +13,7 @@
 
 #include "flowsleuth/ip_address.hpp"
 #include "util/hash.hpp"
+#include "util/prefetch.hpp"
 
 namespace flowsleuth::detail {
 
@@ -75,6 +76,21 @@ class flow_store {
     entries_[i] = std::uint64_t{tag} << 32 | flows_.size();
     if (++size_ * 2 > entries_.size()) grow();
     return static_cast<std::uint32_t>(flows_.size() - 1);
+  }
+
+  // Hints for a find_or_add soon to come (the index and the flows are far larger than the caches):
+  // the index entry first, then, once that is cached, the flow it names.
+  void prefetch_entry(const ip_address& client, const ip_address& server, std::uint8_t protocol,
+                      std::optional<std::uint16_t> port) const noexcept {
+    prefetch(&entries_[hash(client, server, protocol, port) & mask()]);
+  }
+  void prefetch_flow(const ip_address& client, const ip_address& server, std::uint8_t protocol,
+                     std::optional<std::uint16_t> port) const noexcept {
+    const std::uint64_t h = hash(client, server, protocol, port);
+    const std::uint64_t e = entries_[h & mask()];
+    if (e && static_cast<std::uint32_t>(e >> 32) == static_cast<std::uint32_t>(h >> 32)) {
+      prefetch(&flows_[static_cast<std::uint32_t>(e) - 1]);
+    }
   }
 
   std::deque<flow_acc>& flows() noexcept { return flows_; }
