@@ -11,6 +11,7 @@
 
 #include "flowsleuth/facts.hpp"
 #include "flowsleuth/rule.hpp"
+#include "test_paths.hpp"
 
 using namespace flowsleuth;
 
@@ -234,4 +235,33 @@ TEST_CASE("matcher: the explanation renders as JSON") {
   CHECK(doc["matched"][0]["conditions"][1]["satisfied"].as<bool>());
   REQUIRE(doc["near_misses"].size() == 1);
   CHECK(doc["near_misses"][0]["conditions"][1]["actual"].IsNull());
+}
+
+TEST_CASE("matcher: the rule memo answers exactly as best(), also when its slots are evicted") {
+  const auto pack = load_rule_pack({test::source_path("rules")});
+  REQUIRE(pack.ok());
+  const rule_matcher m(pack.rules);
+  rule_memo memo(m);
+  // A pool of distinct fact sets larger than the memo, drawn from the catalogue's own values, visited
+  // repeatedly in random order: hits, misses and evictions all happen.
+  std::mt19937 rng(7);
+  std::vector<fact_set> pool(3000);
+  for (auto& f : pool) {
+    for (const auto& entry : fact_catalog()) {
+      if (rng() % 5 == 0) continue;  // absent
+      if (entry.kind == fact_kind::count) {
+        f.set(entry.id, static_cast<int>(rng() % 6));
+      } else {
+        f.set(entry.id, entry.values[rng() % entry.values.size()]);
+      }
+    }
+  }
+  std::size_t matched = 0;
+  for (int i = 0; i < 30000; ++i) {
+    const fact_set& f = pool[rng() % pool.size()];
+    const rule* want = m.best(f);
+    CHECK(memo.best(f) == want);
+    if (want) ++matched;
+  }
+  CHECK(matched > 0);  // the draw reaches rules, so the comparison is not all nullptr
 }
