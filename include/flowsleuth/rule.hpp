@@ -318,13 +318,14 @@ class rule_matcher {
 /// a tenth of `diagnose`'s time. Not thread-safe: one per thread. Same answers as best(), always.
 class rule_memo {
  public:
-  explicit rule_memo(const rule_matcher& matcher) : matcher_(&matcher), entries_(slots) {}
+  // Every slot starts out holding the empty fact set and its true winner, so no slot is ever invalid.
+  explicit rule_memo(const rule_matcher& matcher)
+      : matcher_(&matcher), entries_(slots, entry{fact_set{}, matcher.best(fact_set{})}) {}
   const rule* best(const fact_set& facts) {
     entry& e = entries_[facts.hash() & (slots - 1)];
-    if (!e.used || !(e.facts == facts)) {
+    if (!(e.facts == facts)) {
       e.facts = facts;
       e.winner = matcher_->best(facts);
-      e.used = true;
     }
     return e.winner;
   }
@@ -335,7 +336,6 @@ class rule_memo {
   struct entry {
     fact_set facts;
     const rule* winner = nullptr;
-    bool used = false;
   };
   const rule_matcher* matcher_;
   std::vector<entry> entries_;
