@@ -16,7 +16,16 @@ class ip_address {
   enum class family : std::uint8_t { none = 0, v4 = 4, v6 = 6 };
 
   ip_address() = default;
-  static ip_address v4(std::uint32_t host_order) noexcept;
+  // Inline: the line parser builds one or two of these per record.
+  static ip_address v4(std::uint32_t host_order) noexcept {
+    ip_address a;
+    a.fam_ = family::v4;
+    a.bytes_[0] = static_cast<std::uint8_t>(host_order >> 24);
+    a.bytes_[1] = static_cast<std::uint8_t>(host_order >> 16);
+    a.bytes_[2] = static_cast<std::uint8_t>(host_order >> 8);
+    a.bytes_[3] = static_cast<std::uint8_t>(host_order);
+    return a;
+  }
 
   /// Strict parse: dotted-quad IPv4 (no leading zeros beyond "0") or RFC 4291 IPv6 text
   /// (with `::` and an embedded dotted-quad tail). Returns nullopt on anything else.
@@ -27,7 +36,11 @@ class ip_address {
   family fam() const noexcept { return fam_; }
   bool is_v4() const noexcept { return fam_ == family::v4; }
   bool is_v6() const noexcept { return fam_ == family::v6; }
-  std::uint32_t v4_value() const noexcept;  ///< host order; only meaningful for IPv4
+  /// Host order; only meaningful for IPv4.
+  std::uint32_t v4_value() const noexcept {
+    return std::uint32_t{bytes_[0]} << 24 | std::uint32_t{bytes_[1]} << 16 | std::uint32_t{bytes_[2]} << 8 |
+           bytes_[3];
+  }
   const std::array<std::uint8_t, 16>& bytes() const noexcept { return bytes_; }
 
   /// RFC 5952 for IPv6 (lowercase, longest zero run compressed), dotted quad for IPv4.

@@ -9,10 +9,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "util/force_inline.hpp"
+
 namespace flowsleuth::detail {
 
 /// The address in host order. Reads 16 bytes from p whatever len is.
-inline bool dotted_quad_known(const char* p, std::size_t len, std::uint32_t& host) noexcept {
+FLOWSLEUTH_FORCE_INLINE bool dotted_quad_known(const char* p, std::size_t len, std::uint32_t& host) noexcept {
   if (len < 7 || len > 15) return false;
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   const __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));

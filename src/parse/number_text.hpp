@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "util/force_inline.hpp"
+
 namespace flowsleuth::detail {
 
 // Digits-only unsigned parse with overflow check; false on empty, sign, or any non-digit.
@@ -35,7 +37,7 @@ bool parse_unsigned(std::string_view s, std::uint64_t limit, T& out) noexcept {
 }
 
 // The 1–8 digits at p (little-endian loads). Reads 8 bytes from p whatever len is.
-inline bool swar_digits_upto8(const char* p, std::size_t len, std::uint64_t& out) noexcept {
+FLOWSLEUTH_FORCE_INLINE bool swar_digits_upto8(const char* p, std::size_t len, std::uint64_t& out) noexcept {
   constexpr std::uint64_t zeros = 0x3030303030303030ULL;
   constexpr std::uint64_t high = 0xf0f0f0f0f0f0f0f0ULL;
   std::uint64_t x;
@@ -55,7 +57,7 @@ inline bool swar_digits_upto8(const char* p, std::size_t len, std::uint64_t& out
 
 // parse_unsigned's answer for a token of known length at p; may read 8 bytes past the token.
 template <class T>
-bool parse_unsigned_known(const char* p, std::size_t len, std::uint64_t limit, T& out) noexcept {
+FLOWSLEUTH_FORCE_INLINE bool parse_unsigned_known(const char* p, std::size_t len, std::uint64_t limit, T& out) noexcept {
   std::uint64_t v;
   if (len == 0) return false;
   if (len <= 8) {

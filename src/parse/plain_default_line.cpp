@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "parse/dotted_quad_sse.hpp"
+#include "util/force_inline.hpp"
 #include "parse/number_text.hpp"
 
 #if defined(__SSE2__)
@@ -72,7 +73,7 @@ const char* line_parser::parse_plain_default(std::string_view rest, flow_record&
   std::size_t len = 0;
 
   // Moves to the next field, which must end in `after`; records its text.
-  auto next = [&](std::size_t i, char after) {
+  auto next = [&](std::size_t i, char after) FLOWSLEUTH_INLINE_LAMBDA {
     len = ends.length_at(p);
     if (len == 0 || p[len] != after) return false;
     f = p;
@@ -80,20 +81,20 @@ const char* line_parser::parse_plain_default(std::string_view rest, flow_record&
     rec.text[i] = std::string_view(f, len);
     return true;
   };
-  auto absent = [&] { return len == 1 && *f == '-'; };
-  auto number = [&](std::size_t i, std::uint64_t limit, auto& member) {
+  auto absent = [&]() FLOWSLEUTH_INLINE_LAMBDA { return len == 1 && *f == '-'; };
+  auto number = [&](std::size_t i, std::uint64_t limit, auto& member) FLOWSLEUTH_INLINE_LAMBDA {
     if (!next(i, ' ')) return false;
     if (absent()) return true;
     if (!detail::parse_unsigned_known(f, len, limit, member)) return false;
     present |= std::uint64_t{1} << i;
     return true;
   };
-  auto text = [&](std::size_t i) {
+  auto text = [&](std::size_t i) FLOWSLEUTH_INLINE_LAMBDA {
     if (!next(i, ' ')) return false;
     if (!absent()) present |= std::uint64_t{1} << i;
     return true;
   };
-  auto address = [&](std::size_t i, ip_address& member) {
+  auto address = [&](std::size_t i, ip_address& member) FLOWSLEUTH_INLINE_LAMBDA {
     if (!next(i, ' ')) return false;
     if (absent()) return true;
     std::uint32_t host;

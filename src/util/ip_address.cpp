@@ -106,21 +106,6 @@ bool parse_v6(std::string_view s, std::uint8_t* out) noexcept {
 
 }  // namespace
 
-ip_address ip_address::v4(std::uint32_t host_order) noexcept {
-  ip_address a;
-  a.fam_ = family::v4;
-  a.bytes_[0] = static_cast<std::uint8_t>(host_order >> 24);
-  a.bytes_[1] = static_cast<std::uint8_t>(host_order >> 16);
-  a.bytes_[2] = static_cast<std::uint8_t>(host_order >> 8);
-  a.bytes_[3] = static_cast<std::uint8_t>(host_order);
-  return a;
-}
-
-std::uint32_t ip_address::v4_value() const noexcept {
-  return std::uint32_t{bytes_[0]} << 24 | std::uint32_t{bytes_[1]} << 16 | std::uint32_t{bytes_[2]} << 8 |
-         bytes_[3];
-}
-
 bool ip_address::parse_into(std::string_view text, ip_address& a) noexcept {
   // IPv4 first: it is most records, and an IPv6 text fails within its first group.
   if (parse_dotted_quad(text, a.bytes_.data())) {
