@@ -37,6 +37,7 @@ FLOWSLEUTH_FORCE_INLINE bool dotted_quad_known(const char* p, std::size_t len, s
   const unsigned end[4] = {a, b, c, static_cast<unsigned>(len)};
   std::uint32_t acc = 0;
   bool bad = false;
+#pragma GCC unroll 4
   for (int k = 0; k < 4; ++k) {
     const unsigned n = end[k] - start[k];  // 1–3, or the octet is empty or too long
     const std::uint8_t* e = val + 2 + end[k];
