@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "util/force_inline.hpp"
+#include "util/codegen.hpp"
 
 namespace flowsleuth::detail {
 

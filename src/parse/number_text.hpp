@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "util/force_inline.hpp"
+#include "util/codegen.hpp"
 
 namespace flowsleuth::detail {
 

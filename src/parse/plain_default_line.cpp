@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include "parse/dotted_quad_sse.hpp"
-#include "util/force_inline.hpp"
+#include "util/codegen.hpp"
 #include "parse/number_text.hpp"
 
 #if defined(__SSE2__)
@@ -74,6 +74,7 @@ FLOWSLEUTH_FORCE_INLINE bool same6(const char* p, const char* lit) noexcept {
 
 }  // namespace
 
+FLOWSLEUTH_X86_V3_CLONE
 const char* line_parser::parse_plain_default(std::string_view rest, flow_record& rec) noexcept {
 #if defined(__SSE2__)
   if (!default_order_ || rest.size() < plain_span) return nullptr;
