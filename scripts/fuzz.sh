@@ -11,7 +11,12 @@ if [[ ! -f "$build/build.ninja" ]]; then
   CXX="$cxx" cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFLOWSLEUTH_FUZZ=ON \
     -DFLOWSLEUTH_BUILD_TESTS=OFF -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" >/dev/null
 fi
-cmake --build "$build" -j 2 --target fuzz_line_parser fuzz_format_string fuzz_cloudwatch fuzz_config >/dev/null
+# Quiet unless it fails: then the build's own output says why (a silent exit hid a link error once).
+if ! log=$(cmake --build "$build" -j 2 --target fuzz_line_parser fuzz_format_string fuzz_cloudwatch fuzz_config 2>&1); then
+  echo "$log" | tail -40
+  echo "fuzz: building the fuzz targets failed" >&2
+  exit 1
+fi
 mkdir -p "$build/artifacts"
 for target in line_parser format_string cloudwatch config; do
   scratch=$(mktemp -d)
