@@ -26,10 +26,15 @@ std::string render_report_json(const diagnosis& d, const ingest_report& input, c
 /// Readable at a glance in a terminal: what is broken first, healthy flows summarised.
 std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
                                const report_options& options);
+/// The same, written to `to` a megabyte at a time (as write_report_json).
+void write_report_text(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                       const report_options& options);
 
 /// Markdown to paste into a ticket.
 std::string render_report_markdown(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
                                    const report_options& options);
+void write_report_markdown(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                           const report_options& options);
 /// The conversation graph in Graphviz dot (Boost.Graph): hosts as nodes, flows as edges coloured by verdict.
 std::string render_report_dot(const diagnosis& d, const report_options& options);
 

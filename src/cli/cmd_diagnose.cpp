@@ -165,11 +165,11 @@ int run_diagnose(int argc, char** argv) {
   if (output == "json") {
     write_report_json(stdout, d, report, summary, ro);
   } else if (output == "markdown") {
-    std::fputs(render_report_markdown(d, report, summary, ro).c_str(), stdout);
+    write_report_markdown(stdout, d, report, summary, ro);
   } else if (output == "dot") {
     std::fputs(render_report_dot(d, ro).c_str(), stdout);
   } else {
-    std::fputs(render_report_text(d, report, summary, ro).c_str(), stdout);
+    write_report_text(stdout, d, report, summary, ro);
     if (explain) {
       for (const auto& f : d.flows) {
         if (!all && f.outcome == verdict::ok) continue;

@@ -4,6 +4,7 @@
 
 #include "flowsleuth/report.hpp"
 #include "flowsleuth/time_util.hpp"
+#include "output/spill.hpp"
 
 namespace flowsleuth {
 namespace {
@@ -31,9 +32,11 @@ std::string endpoint_md(const endpoint& e, bool port) {
 
 }  // namespace
 
-std::string render_report_markdown(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+namespace {
+
+void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
                                    const report_options& options) {
-  std::string out = "## flowsleuth diagnosis\n\n";
+  out += "## flowsleuth diagnosis\n\n";
   out += fmt::format("{} files, {} records, {} ENIs", input.files.size(), read.records, read.enis);
   if (read.time_range) {
     out += fmt::format(", {} → {}", format_iso(read.time_range->first), format_iso(read.time_range->second));
@@ -47,6 +50,8 @@ std::string render_report_markdown(const diagnosis& d, const ingest_report& inpu
                        endpoint_md(f.client, false), endpoint_md(f.server, true),
                        f.blocking ? std::string(to_string(f.blocking->layer)) : "—",
                        f.blocking ? std::string(to_string(f.blocking->confidence)) : "—", f.connections);
+
+    detail::spill(out, to);
   }
   if (listed.empty()) out += "| ok | no blocked or suspicious flows | — | — | — |\n";
   for (const auto* f : listed) {
@@ -81,6 +86,8 @@ std::string render_report_markdown(const diagnosis& d, const ingest_report& inpu
       }
       out += "```\n\n</details>\n";
     }
+
+    detail::spill(out, to);
   }
   if (!d.drift.empty()) {
     out += "\n### Drift: configuration and logs disagree\n\n| kind | flow | logs | config |\n|---|---|---|---|\n";
@@ -92,7 +99,22 @@ std::string render_report_markdown(const diagnosis& d, const ingest_report& inpu
   std::string counts;
   for (const auto& [v, n] : d.flow_counts) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, to_string(v));
   out += fmt::format("\n**Flows:** {}\n", counts.empty() ? "none" : counts);
+  detail::spill(out, to, 0);
+}
+
+}  // namespace
+
+std::string render_report_markdown(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                                   const report_options& options) {
+  std::string out;
+  build_report_markdown(out, nullptr, d, input, read, options);
   return out;
+}
+
+void write_report_markdown(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                                   const report_options& options) {
+  std::string out;
+  build_report_markdown(out, to, d, input, read, options);
 }
 
 }  // namespace flowsleuth

@@ -4,6 +4,7 @@
 
 #include "flowsleuth/report.hpp"
 #include "flowsleuth/time_util.hpp"
+#include "output/spill.hpp"
 #include "output/terminal.hpp"
 
 namespace flowsleuth {
@@ -104,10 +105,11 @@ std::string drift_text(const diagnosis& d, const ingest_report& input, const det
 
 }  // namespace
 
-std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+namespace {
+
+void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
                                const report_options& options) {
   const detail::painter paint(options.style.color);
-  std::string out;
   out += fmt::format("{} {} file{}, {} records, {} ENIs", paint.bold("flowsleuth diagnose:"), input.files.size(),
                      input.files.size() == 1 ? "" : "s", read.records, read.enis);
   if (read.time_range) {
@@ -205,6 +207,7 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
                                                          to_string(l.action),
                                                          l.tcp_flags ? fmt::format(" flags {}", *l.tcp_flags) : "")));
     }
+    detail::spill(out, to);
   }
   if (listed == 0) out += fmt::format("\n{}\n", paint.green("No blocked or suspicious flows."));
   out += drift_text(d, input, paint);
@@ -216,7 +219,22 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
   if (healthy) out += fmt::format("  ({} healthy flow{} not listed; --all lists them)", healthy, healthy == 1 ? "" : "s");
   if (d.suppressed_flows) out += fmt::format("  · {} suppressed", d.suppressed_flows);
   out += "\n";
+  detail::spill(out, to, 0);
+}
+
+}  // namespace
+
+std::string render_report_text(const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options) {
+  std::string out;
+  build_report_text(out, nullptr, d, input, read, options);
   return out;
+}
+
+void write_report_text(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
+                               const report_options& options) {
+  std::string out;
+  build_report_text(out, to, d, input, read, options);
 }
 
 }  // namespace flowsleuth
