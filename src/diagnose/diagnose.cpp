@@ -387,8 +387,6 @@ diagnosis diagnosis_builder::finish() {
     if (const std::uint32_t l = flows[n.flow].listed) (n.failed ? failed : working)[l - 1].push_back(n.port);
   }
   flows_->ports() = {};
-  // Reserved exactly: findings are about a kilobyte each, and doubling growth held two copies at once.
-  out.flows.reserve(order.size());
   for (const std::uint32_t i : order) {
     const auto& acc = flows[i];
     flow_finding& fl = *listed_[acc.listed - 1];
