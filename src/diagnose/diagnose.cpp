@@ -306,7 +306,7 @@ void diagnosis_builder::add_now(connection&& c) {
     fl.decided_by = c.decided_by;
     fl.explanation = f.explanation;
     fl.remediation = f.remediation;
-    fl.facts = std::make_shared<const fact_set>(c.facts);
+    fl.facts = keep_facts_ ? std::make_shared<const fact_set>(c.facts) : nullptr;
     fl.config = f.config ? std::make_shared<const config_assessment>(*f.config) : nullptr;
     fl.blocking_eni.clear();
     fl.blocking_subnet.clear();

@@ -32,11 +32,12 @@ struct run_result {
 
 // `background`: resolution and the diagnosis' flow counters on threads of their own, names and evidence
 // only for what the diagnosis keeps (as `diagnose` runs it).
-run_result run(const std::vector<std::string>& paths, bool streaming, bool background = false) {
+run_result run(const std::vector<std::string>& paths, bool streaming, bool background = false, bool keep_facts = true) {
   correlate_options options;
   options.resolve_in_background = background;
   correlator corr(options);
   diagnosis_builder builder(pack(), {}, !background);
+  builder.keep_facts(keep_facts);
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   const input_list inputs = collect_inputs(paths, {});
   if (streaming) corr.resolve_as_you_go(add, inputs);
@@ -172,5 +173,26 @@ TEST_CASE("streaming resolution: resolving on a thread of its own gives the same
     }
     CHECK(a.failed_client_ports == b.failed_client_ports);
     CHECK(a.working_client_ports == b.working_client_ports);
+  }
+}
+
+TEST_CASE("diagnosis builder: listed flows keep their deciding facts (for --explain) unless told not to") {
+  test::temp_dir dir;
+  const auto path = dir.write("two-hours.log", two_hours(0, 120));
+  const run_result with = run({path}, true, true);
+  const run_result without = run({path}, true, true, false);
+  REQUIRE(!with.d.flows.empty());
+  REQUIRE(with.d.flows.size() == without.d.flows.size());
+  for (std::size_t i = 0; i < with.d.flows.size(); ++i) {
+    const auto& a = with.d.flows[i];
+    const auto& b = without.d.flows[i];
+    REQUIRE(a.facts != nullptr);
+    CHECK(b.facts == nullptr);
+    // The facts decided the verdict: the pack's best rule for them is the flow's rule.
+    const rule* best = pack().best(*a.facts);
+    REQUIRE(best != nullptr);
+    CHECK(best->id == a.rule_id);
+    CHECK(a.rule_id == b.rule_id);
+    CHECK(a.explanation == b.explanation);
   }
 }
