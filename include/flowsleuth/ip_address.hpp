@@ -2,6 +2,7 @@
 /// A binary IPv4 or IPv6 address, parsed without allocation and printed in RFC 5952 form.
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -55,9 +56,25 @@ class ip_address {
     std::memcpy(b, y.bytes_.data(), 16);
     return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0 && x.fam_ == y.fam_;
   }
-  friend auto operator<=>(const ip_address&, const ip_address&) = default;
+  // The order of the bytes, then the family (as the defaulted operator would give), from two big-endian
+  // word compares: the defaulted one called memcmp, ~4 % of `diagnose` (its batch sort and the
+  // correlator's canonical 5-tuple order).
+  friend std::strong_ordering operator<=>(const ip_address& x, const ip_address& y) noexcept {
+    for (std::size_t half = 0; half < 2; ++half) {
+      const std::uint64_t a = x.big_endian_word(half), b = y.big_endian_word(half);
+      if (a != b) return a <=> b;
+    }
+    return x.fam_ <=> y.fam_;
+  }
 
  private:
+  std::uint64_t big_endian_word(std::size_t half) const noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, bytes_.data() + 8 * half, 8);
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap64(w);
+    return w;
+  }
+
   std::array<std::uint8_t, 16> bytes_{};  // IPv4 in the first four bytes, network order
   family fam_ = family::none;
 };

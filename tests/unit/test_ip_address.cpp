@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <compare>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "flowsleuth/ip_address.hpp"
 
@@ -81,5 +85,37 @@ TEST_CASE("addresses parse exactly as inet_pton does, on random text") {
     CHECK(got.is_v4() == v4);
     CHECK(std::equal(want.begin(), want.begin() + (v4 ? 4 : 16), got.bytes().begin()));
     CHECK(ip_address::parse(s) == got);
+  }
+}
+
+TEST_CASE("addresses order by their bytes, then by family") {
+  // Against a plain lexicographic comparison of the bytes: addresses that differ in each byte
+  // position, in both halves, and IPv4 beside the IPv6 address with the same leading bytes.
+  std::vector<ip_address> all;
+  std::uint64_t state = 3;
+  auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL; };
+  for (int i = 0; i < 300; ++i) {
+    std::string text;
+    if (i % 3 == 0) {
+      const auto v = static_cast<std::uint32_t>(next() >> 32);
+      all.push_back(ip_address::v4(i % 2 ? v : v & 0xffffff00u));
+      continue;
+    }
+    for (int g = 0; g < 8; ++g) {
+      const auto r = next() >> 40;
+      // Few distinct values per group, so many pairs share a long prefix.
+      text += fmt::format("{}{:x}", g ? ":" : "", (r % 3) * 0x1111 + (g == 7 ? r % 2 : 0));
+    }
+    all.push_back(*ip_address::parse(text));
+  }
+  all.push_back(*ip_address::parse("::"));
+  all.push_back(ip_address::v4(0));
+  for (const auto& x : all) {
+    for (const auto& y : all) {
+      const int bytes = std::memcmp(x.bytes().data(), y.bytes().data(), 16);
+      const auto want = bytes != 0 ? (bytes < 0 ? std::strong_ordering::less : std::strong_ordering::greater)
+                                   : static_cast<int>(x.fam()) <=> static_cast<int>(y.fam());
+      CHECK((x <=> y) == want);
+    }
   }
 }
