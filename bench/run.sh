@@ -7,7 +7,7 @@
 #   bash bench/run.sh build/flowsleuth
 #
 # The generator must sit beside the binary (build/flowsleuth_bench_gen). Environment, see README:
-#   BENCH_RECORDS (10000000), BENCH_V5_RECORDS (= BENCH_RECORDS), BENCH_SEED (1), BENCH_RUNS (2),
+#   BENCH_RECORDS (10000000), BENCH_V5_RECORDS (= BENCH_RECORDS), BENCH_SEED (1), BENCH_RUNS (3),
 #   BENCH_DATA_DIR (bench/data), BENCH_DUCKDB (1; 0 skips DuckDB), BENCH_DUCKDB_DIR (npm cache outside
 #   the repository, see bench/duckdb.sh). Without node/npm or network DuckDB is skipped with a line.
 set -euo pipefail
@@ -21,7 +21,7 @@ results_dir=$root/bench/results
 records=${BENCH_RECORDS:-10000000}
 v5_records=${BENCH_V5_RECORDS:-$records}
 seed=${BENCH_SEED:-1}
-runs=${BENCH_RUNS:-2}
+runs=${BENCH_RUNS:-3}
 
 die() { echo "bench: $*" >&2; exit 2; }
 for v in records v5_records seed runs; do
