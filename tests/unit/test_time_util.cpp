@@ -23,3 +23,20 @@ TEST_CASE("times print as RFC 3339 UTC") {
   CHECK(format_iso(1566848933) == "2019-08-26T19:48:53Z");
   CHECK(format_iso(951782400) == "2000-02-29T00:00:00Z");
 }
+
+TEST_CASE("times print with four-digit years by hand and any other year as printf would") {
+  CHECK(format_iso(-62167219200) == "0000-01-01T00:00:00Z");
+  CHECK(format_iso(253402300799) == "9999-12-31T23:59:59Z");
+  CHECK(format_iso(253402300800) == "10000-01-01T00:00:00Z");
+  CHECK(format_iso(-62167219201) == "-001-12-31T23:59:59Z");
+  CHECK(format_iso(-1) == "1969-12-31T23:59:59Z");
+  // Every printed four-digit-year time reads back as itself.
+  std::uint64_t state = 11;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto t = static_cast<std::int64_t>(state >> 28) % 253402300800 - (i % 2 ? 62167219200 : 0);
+    const std::string s = format_iso(t);
+    REQUIRE(s.size() == 20);
+    CHECK(parse_time(s) == t);
+  }
+}
