@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "flowsleuth/render.hpp"
 #include "flowsleuth/time_util.hpp"
@@ -94,10 +95,10 @@ class records_sink final : public block_sink {
 
  private:
   void ndjson(const flow_record& r, const record_origin& at) {
-    detail::json_writer w(buf_);
+    detail::json_writer& w = json_;
+    std::string& scratch = scratch_;
     w.begin_object();
     std::size_t extra = 0;
-    std::string scratch;
     for (const auto& c : r.source_layout->columns()) {
       if (!c.field) {
         const std::string_view v = r.extras[extra++];
@@ -117,8 +118,13 @@ class records_sink final : public block_sink {
         w.value(scratch);
       }
     }
-    if (r.has(field_id::start)) w.key("start-iso").value(format_iso(r.start));
-    if (r.has(field_id::end)) w.key("end-iso").value(format_iso(r.end));
+    for (const auto& [present, key, t] : {std::tuple{r.has(field_id::start), "start-iso", r.start},
+                                          std::tuple{r.has(field_id::end), "end-iso", r.end}}) {
+      if (!present) continue;
+      scratch.clear();
+      append_iso(scratch, t);
+      w.key(key).value(scratch);
+    }
     w.key("file").value(s_.paths[at.file]);
     w.key("line").value(at.line);
     w.end_object();
@@ -163,6 +169,9 @@ class records_sink final : public block_sink {
   const records_writer::shared& s_;
   bool retractable_;
   std::string buf_;
+  // Kept across records, so neither allocates per record (the writer's container stack, the times).
+  detail::json_writer json_{buf_};
+  std::string scratch_;
   std::vector<std::string> cells_;
   std::vector<std::size_t> starts_, ends_, dropped_;
 };
