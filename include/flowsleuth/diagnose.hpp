@@ -2,6 +2,7 @@
 /// The diagnosis: apply the rule pack to correlated connections, aggregate them into flows (client,
 /// server, protocol, server port), and keep the evidence that proves each verdict.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -150,6 +151,7 @@ class diagnosis_builder {
   std::vector<drift_finding> drift_;
   std::unique_ptr<detail::flow_store> flows_;           ///< per-flow counters (src/diagnose/flow_store.hpp)
   std::vector<std::unique_ptr<flow_finding>> listed_;  ///< findings of the flows a report lists
+  std::vector<std::array<std::uint32_t, 8>> listed_counts_;  ///< their connections per severity rank
   std::vector<connection_finding> connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
   std::unique_ptr<background> background_;  ///< last: stops before the state it adds to goes

@@ -294,6 +294,8 @@ void diagnosis_builder::add_now(connection&& c) {
     if (!acc.listed) {
       auto& made = listed_.emplace_back(std::make_unique<flow_finding>());
       acc.listed = static_cast<std::uint32_t>(listed_.size());
+      listed_counts_.emplace_back()[static_cast<std::size_t>(severity_rank(verdict::ok))] = acc.unlisted_ok;
+      acc.unlisted_ok = 0;
       made->client = c.client;
       made->client.port.reset();
       made->server = c.server;
@@ -317,7 +319,11 @@ void diagnosis_builder::add_now(connection&& c) {
     }
     fl.evidence.clear();
   }
-  ++acc.by_verdict[static_cast<std::size_t>(rank)];
+  if (acc.listed) {
+    ++listed_counts_[acc.listed - 1][static_cast<std::size_t>(rank)];
+  } else {
+    ++acc.unlisted_ok;  // not kept, so ok (see `kept`)
+  }
   acc.first = std::min(acc.first, c.first);
   acc.last = std::max(acc.last, c.last);
   if (c.first_reject && f.outcome != verdict::late_packets) acc.first_reject = std::min(acc.first_reject, *c.first_reject);
@@ -368,7 +374,9 @@ diagnosis diagnosis_builder::finish() {
       ++unlisted_ok;  // healthy, and no --all: counted, not listed
     } else {
       order.push_back(i);
-      connections[acc.listed - 1] = acc.connections();
+      std::uint64_t n = 0;
+      for (auto v : listed_counts_[acc.listed - 1]) n += v;
+      connections[acc.listed - 1] = n;
     }
   }
   std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
@@ -390,8 +398,9 @@ diagnosis diagnosis_builder::finish() {
   for (const std::uint32_t i : order) {
     const auto& acc = flows[i];
     flow_finding& fl = *listed_[acc.listed - 1];
-    for (std::size_t rank = 0; rank < acc.by_verdict.size(); ++rank) {
-      if (acc.by_verdict[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = acc.by_verdict[rank];
+    const auto& counts = listed_counts_[acc.listed - 1];
+    for (std::size_t rank = 0; rank < counts.size(); ++rank) {
+      if (counts[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = counts[rank];
     }
     fl.connections = connections[acc.listed - 1];
     fl.first = acc.first;
@@ -456,6 +465,7 @@ diagnosis diagnosis_builder::finish() {
   out.drift = std::move(drift_);
   flows_ = std::make_unique<detail::flow_store>();
   listed_.clear();
+  listed_counts_.clear();
   out.connection_counts = connection_counts_;
   out.connections.reserve(findings.size());
   for (auto i : by_severity) out.connections.push_back(std::move(findings[i]));
