@@ -119,7 +119,8 @@ struct view_state {
   // End of the latest accepted record with FIN or RST at this ENI. A SYN starting after it is a new
   // connection; one inside that window is the same short connection's other direction (3 and 19 share
   // a window). Per ENI, because another ENI logs the same packets in its own, unaligned windows.
-  std::optional<std::int64_t> closed_at;
+  // INT64_MIN: none yet (record times are never negative). Not an optional: 8 bytes less per view.
+  std::int64_t closed_at = INT64_MIN;
   evidence_acc ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
   direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
   reject_reason_t reason = reject_reason_t::absent;

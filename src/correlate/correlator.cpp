@@ -177,7 +177,7 @@ bool starts_new_connection(const conn_state& c, const observation& o, std::uint3
     for (const auto& v : c.views) {
       // start/end may trail the packets by up to 60 s (and TIME_WAIT holds a closed port for 60 s on
       // Linux): only a SYN more than a minute after the close is a new connection.
-      if (v.eni == eni && v.closed_at && o.start > *v.closed_at + 60) return true;
+      if (v.eni == eni && v.closed_at != INT64_MIN && o.start > v.closed_at + 60) return true;
     }
   }
   return c.last != INT64_MIN && o.start - c.last > idle_timeout(o.key.protocol);
@@ -371,7 +371,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       vit->eni = eni;
     }
     if (o.has_time && o.action == action_t::accept && o.flags_known && (o.flags & 5)) {
-      vit->closed_at = std::max(vit->closed_at.value_or(INT64_MIN), o.end);
+      vit->closed_at = std::max(vit->closed_at, o.end);
     }
     const int way = o.from_a ? 0 : 1;
     const int act = o.action == action_t::reject ? 1 : 0;
