@@ -38,22 +38,21 @@ std::size_t utf8_length(std::string_view s, std::size_t i) noexcept {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
+  // Printable ASCII other than '"' and '\\' goes out as it is.
+  auto plain = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  };
   out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
+    // The whole run of plain characters at once: per-character push_back was ~30 % of `records`.
+    std::size_t run = i;
+    while (run < s.size() && plain(s[run])) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i == s.size()) break;
     const char c = s[i];
     const auto uc = static_cast<unsigned char>(c);
-    if (uc >= 0x20 && uc < 0x80 && c != '"' && c != '\\') {
-      // The whole run of plain characters at once: per-character push_back was ~30 % of `records`.
-      std::size_t j = i + 1;
-      while (j < s.size()) {
-        const auto u = static_cast<unsigned char>(s[j]);
-        if (u < 0x20 || u >= 0x80 || u == '"' || u == '\\') break;
-        ++j;
-      }
-      out.append(s.data() + i, j - i);
-      i = j;
-      continue;
-    }
     switch (c) {
       case '"': out += "\\\""; ++i; continue;
       case '\\': out += "\\\\"; ++i; continue;
@@ -167,10 +166,6 @@ json_writer& json_writer::null() {
   return *this;
 }
 
-void json_writer::flush() {
-  if (!spill_ || out_.empty()) return;
-  std::fwrite(out_.data(), 1, out_.size(), spill_);
-  out_.clear();
-}
+void json_writer::flush() { spill(out_, spill_, 0); }
 
 }  // namespace flowsleuth::detail

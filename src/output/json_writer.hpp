@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "output/spill.hpp"
+
 namespace flowsleuth::detail {
 
 void append_json_string(std::string& out, std::string_view s);
@@ -39,9 +41,7 @@ class json_writer {
  private:
   void before_value();
   void newline();
-  void maybe_spill() {
-    if (spill_ && out_.size() >= (std::size_t{1} << 20)) flush();
-  }
+  void maybe_spill() { spill(out_, spill_); }
   std::string& out_;
   bool pretty_;
   // Per open container: whether it already has an element.

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <tuple>
 
 #include "flowsleuth/render.hpp"
 #include "flowsleuth/time_util.hpp"
@@ -118,13 +117,13 @@ class records_sink final : public block_sink {
         w.value(scratch);
       }
     }
-    for (const auto& [present, key, t] : {std::tuple{r.has(field_id::start), "start-iso", r.start},
-                                          std::tuple{r.has(field_id::end), "end-iso", r.end}}) {
-      if (!present) continue;
+    auto iso = [&](const char* key, std::int64_t t) {
       scratch.clear();
       append_iso(scratch, t);
       w.key(key).value(scratch);
-    }
+    };
+    if (r.has(field_id::start)) iso("start-iso", r.start);
+    if (r.has(field_id::end)) iso("end-iso", r.end);
     w.key("file").value(s_.paths[at.file]);
     w.key("line").value(at.line);
     w.end_object();

@@ -34,8 +34,8 @@ std::string endpoint_md(const endpoint& e, bool port) {
 
 namespace {
 
-void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
-                                   const report_options& options) {
+void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input,
+                           const inspect_summary& read, const report_options& options) {
   out += "## flowsleuth diagnosis\n\n";
   out += fmt::format("{} files, {} records, {} ENIs", input.files.size(), read.records, read.enis);
   if (read.time_range) {
@@ -50,7 +50,6 @@ void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, 
                        endpoint_md(f.client, false), endpoint_md(f.server, true),
                        f.blocking ? std::string(to_string(f.blocking->layer)) : "—",
                        f.blocking ? std::string(to_string(f.blocking->confidence)) : "—", f.connections);
-
     detail::spill(out, to);
   }
   if (listed.empty()) out += "| ok | no blocked or suspicious flows | — | — | — |\n";
@@ -86,7 +85,6 @@ void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, 
       }
       out += "```\n\n</details>\n";
     }
-
     detail::spill(out, to);
   }
   if (!d.drift.empty()) {
@@ -112,7 +110,7 @@ std::string render_report_markdown(const diagnosis& d, const ingest_report& inpu
 }
 
 void write_report_markdown(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
-                                   const report_options& options) {
+                           const report_options& options) {
   std::string out;
   build_report_markdown(out, to, d, input, read, options);
 }

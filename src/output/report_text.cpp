@@ -107,8 +107,8 @@ std::string drift_text(const diagnosis& d, const ingest_report& input, const det
 
 namespace {
 
-void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
-                               const report_options& options) {
+void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input,
+                       const inspect_summary& read, const report_options& options) {
   const detail::painter paint(options.style.color);
   out += fmt::format("{} {} file{}, {} records, {} ENIs", paint.bold("flowsleuth diagnose:"), input.files.size(),
                      input.files.size() == 1 ? "" : "s", read.records, read.enis);
@@ -232,7 +232,7 @@ std::string render_report_text(const diagnosis& d, const ingest_report& input, c
 }
 
 void write_report_text(std::FILE* to, const diagnosis& d, const ingest_report& input, const inspect_summary& read,
-                               const report_options& options) {
+                       const report_options& options) {
   std::string out;
   build_report_text(out, to, d, input, read, options);
 }

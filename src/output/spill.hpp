@@ -1,7 +1,8 @@
 #pragma once
 // Reports of big inputs run to tens of megabytes (a 10 M-record file's text report is ~30 MB, and
-// growing one string to that size briefly held 1.5 times it): the reporters build text in one buffer
-// and, when they are writing to a stream, hand it over every megabyte or so.
+// growing one string to that size briefly held 1.5 times it): every reporter (text, markdown, and the
+// JSON writer) builds text in one buffer and, when it is writing to a stream, hands it over every
+// megabyte or so.
 
 #include <cstdio>
 #include <string>
