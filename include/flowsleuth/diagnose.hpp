@@ -10,6 +10,8 @@
 #include <tuple>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "flowsleuth/cidr.hpp"
@@ -40,9 +42,17 @@ struct port_range {
   friend bool operator==(const port_range&, const port_range&) = default;
 };
 
+/// The templates a finding's explanation and fix are written from: its rule's `explain` and `fix`, or
+/// fixed sentences (fixed_text).
+struct finding_templates {
+  std::string explain, fix;
+};
+/// Fixed sentences as templates (braces escaped), for findings no rule made.
+std::shared_ptr<const finding_templates> fixed_text(std::string_view explanation, std::string_view remediation);
+
 struct flow_finding {
   std::uint8_t protocol = 0;
-  endpoint client, server;  ///< client.port unset: a flow aggregates client ports
+  endpoint client, server;  ///< of the deciding connection; client.port unset: a flow aggregates client ports
   verdict outcome = verdict::ok;
   std::optional<rule_blocking> blocking;
   std::string blocking_eni, blocking_subnet;  ///< where the blocking layer sits, when known
@@ -50,16 +60,27 @@ struct flow_finding {
   std::vector<std::string> decided_by;
   std::optional<std::int64_t> first_reject;
   std::int64_t first = 0, last = 0;
-  std::string explanation, remediation;
+  // The explanation and fix are filled in when a report reads them (explanation_of, remediation_of),
+  // from the templates and what the placeholders need of the deciding connection: held as sentences
+  // through a run they were ~60 MB of a 10 M-record diagnosis, a few per cent of that this way.
+  std::shared_ptr<const finding_templates> text;  ///< null: no rule matched, and the facts are listed
+  struct deciding_fields {
+    std::optional<std::uint16_t> client_port;
+    std::optional<std::int64_t> first_reject;
+    std::int64_t first = 0, last = 0;
+  } deciding;
   std::map<verdict, std::uint64_t> by_verdict;
   std::uint64_t connections = 0;
   std::vector<port_range> failed_client_ports, working_client_ports;
   std::vector<evidence_line> evidence;
-  // Boxed, shared and immutable: a finding is kept for every listed flow through a whole run (tens
-  // of thousands on big inputs), and these two held half of its 1.2 kB.
-  std::shared_ptr<const fact_set> facts;  ///< of the connection that gave the flow its verdict (for --explain)
+  /// Of the connection that gave the flow its verdict (for --explain and fact.* placeholders). Shared:
+  /// on big inputs tens of thousands of listed flows have a few thousand distinct fact sets.
+  std::shared_ptr<const fact_set> facts;
   std::shared_ptr<const config_assessment> config;  ///< of that connection, with --config
 };
+
+std::string explanation_of(const flow_finding& f);
+std::string remediation_of(const flow_finding& f);  ///< empty when there is no fix to propose
 
 /// Internet noise: several public sources blocked the same way at the same server and port (scans,
 /// or one broken service seen from many visitors). Reports show it as one entry.
@@ -120,9 +141,6 @@ class diagnosis_builder {
   /// With configuration: name exact rules, propose fixes, and collect drift. The checker must outlive
   /// the builder.
   void use_config(const config_checker& checker) noexcept { config_ = &checker; }
-  /// Whether listed flows keep the facts of their deciding connection (flow_finding::facts, which only
-  /// --explain reads): on by default; off saves ~250 bytes per listed flow (~19 MB on 10 M records).
-  void keep_facts(bool on) noexcept { keep_facts_ = on; }
   void add(connection&& c);
   /// From now on add() queues connections (in batches) for a thread of its own, which adds them in
   /// the same order: the caller (the correlator's resolver) goes on meanwhile. finish() waits for it.
@@ -137,6 +155,8 @@ class diagnosis_builder {
   void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
   void add_now(connection&& c);
   void add_batch(std::vector<connection>& cs);
+  std::shared_ptr<const finding_templates> templates_of(const rule& r);
+  std::shared_ptr<const fact_set> shared(const fact_set& facts);
   struct background;
   const rule_matcher& rules_;
   // needs_detail() runs on the correlator's resolver thread and add_now() on the adding thread: a memo
@@ -146,12 +166,13 @@ class diagnosis_builder {
   diagnose_filters filters_;
   bool keep_ok_;
   bool keep_connections_;
-  bool keep_facts_ = true;
   const config_checker* config_ = nullptr;
   std::vector<drift_finding> drift_;
   std::unique_ptr<detail::flow_store> flows_;           ///< per-flow counters (src/diagnose/flow_store.hpp)
   std::vector<std::unique_ptr<flow_finding>> listed_;  ///< findings of the flows a report lists
   std::vector<std::array<std::uint32_t, 8>> listed_counts_;  ///< their connections per severity rank
+  std::unordered_map<const rule*, std::shared_ptr<const finding_templates>> templates_;  ///< of rules met so far
+  std::unordered_map<std::uint64_t, std::vector<std::shared_ptr<const fact_set>>> fact_sets_;  ///< by hash
   std::vector<connection_finding> connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
   std::unique_ptr<background> background_;  ///< last: stops before the state it adds to goes

@@ -144,7 +144,6 @@ int run_diagnose(int argc, char** argv) {
   // Only the JSON report lists connections; the others show flows, so big inputs need not keep them.
   diagnosis_builder builder(matcher, filters, all, output == "json");
   if (checker) builder.use_config(*checker);
-  builder.keep_facts(explain);
   // Flow counters and findings on a thread of their own too: with resolution beside the merge, three
   // stages share the two cores more evenly than two.
   if (copts.resolve_in_background) builder.add_in_background();

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "flowsleuth/time_util.hpp"
+#include "diagnose/finding_text.hpp"
 #include "diagnose/flow_store.hpp"
 #include "util/serial_worker.hpp"
 
@@ -62,34 +63,6 @@ const observation_point& enforcing_point(const connection& c, const rule_blockin
 
 namespace {
 
-std::optional<std::string> lookup(const connection& c, const connection_finding& f, std::string_view name) {
-  auto ip = [](const ip_address& a) { return a.to_string(); };
-  if (name == "client.ip") return ip(c.client.ip);
-  if (name == "server.ip") return ip(c.server.ip);
-  if (name == "client.port") return c.client.port ? std::optional(fmt::format("{}", *c.client.port)) : std::nullopt;
-  if (name == "server.port") return c.server.port ? std::optional(fmt::format("{}", *c.server.port)) : std::nullopt;
-  if (name == "protocol") return protocol_name(c.protocol);
-  // Unknown ENIs and subnets read as a description, so sentences stay true without guessing ids.
-  auto eni_of = [&](const endpoint& e) {
-    return e.eni.empty() ? fmt::format("the ENI of {}", e.ip.to_string()) : e.eni;
-  };
-  auto subnet_of = [&](const endpoint& e) {
-    return e.subnet.empty() ? fmt::format("the subnet of {}", eni_of(e)) : e.subnet;
-  };
-  if (name == "client.eni") return eni_of(c.client);
-  if (name == "server.eni") return eni_of(c.server);
-  if (name == "client.subnet") return subnet_of(c.client);
-  if (name == "server.subnet") return subnet_of(c.server);
-  if (name == "first_reject") return c.first_reject ? std::optional(format_iso(*c.first_reject)) : std::nullopt;
-  if (name == "time_range") return fmt::format("{} → {}", format_iso(c.first), format_iso(c.last));
-  if (f.blocking && (name == "blocking.eni" || name == "blocking.subnet")) {
-    const auto& p = enforcing_point(c, *f.blocking);
-    const std::string& v = name == "blocking.eni" ? p.eni : p.subnet;
-    return v.empty() ? std::nullopt : std::optional(v);
-  }
-  return std::nullopt;
-}
-
 std::string_view not_captured_service(const ip_address& ip) {
   const std::string s = ip.to_string();
   if (s == "169.254.169.254" || s == "fd00:ec2::254") return "the instance metadata service";
@@ -104,12 +77,6 @@ bool suppressed(const ip_address& client, const ip_address& server, std::optiona
     return (!s.client || s.client->contains(client)) && (!s.server || s.server->contains(server)) &&
            (!s.port || port == s.port) && (!s.protocol || protocol == *s.protocol) && (!s.outcome || outcome == *s.outcome);
   });
-}
-
-// Folded YAML blocks end with a newline.
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
 }
 
 }  // namespace
@@ -268,17 +235,12 @@ void diagnosis_builder::add_now(connection&& c) {
   const int rank = severity_rank(f.outcome);
   const bool kept = keep_ok_ || f.outcome != verdict::ok;
   const bool worse = rank < acc.worst_rank;
-  // Texts only for what a report shows: healthy connections number in the millions.
-  if (kept) {
-    if (r) {
-      auto look = [&](std::string_view n) { return lookup(c, f, n); };
-      f.explanation = trim(expand_template(r->explain, c.facts, look));
-      f.remediation = trim(expand_template(r->fix, c.facts, look));
-    } else {
-      std::string facts;
-      for (const auto& [name, value] : c.facts.entries()) facts += fmt::format(" {}={}", name, value);
-      f.explanation = "no rule of the pack matches this evidence:" + facts;
-    }
+  // Texts only for the connections a report lists: healthy ones number in the millions. Flows fill
+  // theirs when a report reads them.
+  if (kept && keep_connections_) {
+    const detail::template_subject s = detail::subject_of(c, f.blocking);
+    f.explanation = r ? detail::fill(r->explain, c.facts, s) : detail::no_rule_text(c.facts);
+    if (r) f.remediation = detail::fill(r->fix, c.facts, s);
   }
   if (config_ && kept) {
     // Names from configuration, so reports say "web-2" beside the ENI id (also for an ENI the logs lack).
@@ -292,23 +254,23 @@ void diagnosis_builder::add_now(connection&& c) {
   if (worse) acc.worst_rank = static_cast<std::int8_t>(rank);
   if (kept && (worse || !acc.listed)) {
     if (!acc.listed) {
-      auto& made = listed_.emplace_back(std::make_unique<flow_finding>());
+      listed_.emplace_back(std::make_unique<flow_finding>());
       acc.listed = static_cast<std::uint32_t>(listed_.size());
       listed_counts_.emplace_back()[static_cast<std::size_t>(severity_rank(verdict::ok))] = acc.unlisted_ok;
       acc.unlisted_ok = 0;
-      made->client = c.client;
-      made->client.port.reset();
-      made->server = c.server;
     }
     flow_finding& fl = *listed_[acc.listed - 1];
     fl.protocol = c.protocol;
+    fl.client = c.client;
+    fl.client.port.reset();
+    fl.server = c.server;
     fl.outcome = f.outcome;
     fl.blocking = f.blocking;
     fl.rule_id = f.rule_id;
     fl.decided_by = c.decided_by;
-    fl.explanation = f.explanation;
-    fl.remediation = f.remediation;
-    fl.facts = keep_facts_ ? std::make_shared<const fact_set>(c.facts) : nullptr;
+    fl.text = r ? templates_of(*r) : nullptr;
+    fl.deciding = {c.client.port, c.first_reject, c.first, c.last};
+    fl.facts = shared(c.facts);
     fl.config = f.config ? std::make_shared<const config_assessment>(*f.config) : nullptr;
     fl.blocking_eni.clear();
     fl.blocking_subnet.clear();
@@ -346,6 +308,21 @@ void diagnosis_builder::add_now(connection&& c) {
     f.conn = std::move(c);
     connections_.push_back(std::move(f));
   }
+}
+
+std::shared_ptr<const finding_templates> diagnosis_builder::templates_of(const rule& r) {
+  auto& t = templates_[&r];
+  if (!t) t = std::make_shared<const finding_templates>(finding_templates{r.explain, r.fix});
+  return t;
+}
+
+// Equal fact sets shared: listed flows outnumber their distinct fact sets by an order of magnitude.
+std::shared_ptr<const fact_set> diagnosis_builder::shared(const fact_set& facts) {
+  auto& same_hash = fact_sets_[facts.hash()];
+  for (const auto& known : same_hash) {
+    if (*known == facts) return known;
+  }
+  return same_hash.emplace_back(std::make_shared<const fact_set>(facts));
 }
 
 diagnosis diagnosis_builder::finish() {
@@ -436,11 +413,11 @@ diagnosis diagnosis_builder::finish() {
     }
     if (filters.port) nc.server.port = filters.port;
     nc.protocol = filters.protocol.value_or(0);
-    nc.explanation = fmt::format(
-        "AWS never records traffic to or from {} ({}) in flow logs: the absence of records proves nothing, "
-        "and the traffic may well flow. Security groups and network ACLs cannot block it either.",
-        asked.network.to_string(), not_captured_service(asked.network));
-    nc.remediation = "Check from the instance itself (curl, dig, chronyc), not from flow logs.";
+    nc.text = fixed_text(
+        fmt::format("AWS never records traffic to or from {} ({}) in flow logs: the absence of records proves "
+                    "nothing, and the traffic may well flow. Security groups and network ACLs cannot block it either.",
+                    asked.network.to_string(), not_captured_service(asked.network)),
+        "Check from the instance itself (curl, dig, chronyc), not from flow logs.");
     out.flows.push_back(std::move(nc));
   }
 

@@ -247,8 +247,8 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
     } else {
       write_time_range(w, f.first, f.last);
     }
-    w.key("explanation").value(f.explanation);
-    w.key("remediation").value(f.remediation);
+    w.key("explanation").value(explanation_of(f));
+    w.key("remediation").value(remediation_of(f));
     write_config(w, f.config.get());
     w.key("connections").begin_object().key("total").value(f.connections).key("by_verdict");
     write_counts(w, f.by_verdict);

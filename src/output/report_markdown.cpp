@@ -62,8 +62,8 @@ void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, 
                          f->blocking_subnet.empty() ? "" : ", " + f->blocking_subnet, to_string(f->blocking->leg),
                          to_string(f->blocking->confidence));
     }
-    out += fmt::format("- **Why:** {}\n", cell(f->explanation));
-    if (!f->remediation.empty()) out += fmt::format("- **Fix:** {}\n", cell(f->remediation));
+    out += fmt::format("- **Why:** {}\n", cell(explanation_of(*f)));
+    if (const std::string fix = remediation_of(*f); !fix.empty()) out += fmt::format("- **Fix:** {}\n", cell(fix));
     if (f->config) {
       const auto& a = *f->config;
       if (a.status == config_status::confirmed) {

@@ -178,8 +178,8 @@ void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, cons
         out += fmt::format("  open      {}\n", c);
       }
     }
-    out += fmt::format("  why       {}\n", f.explanation);
-    if (!f.remediation.empty()) out += fmt::format("  fix       {}\n", f.remediation);
+    out += fmt::format("  why       {}\n", explanation_of(f));
+    if (const std::string fix = remediation_of(f); !fix.empty()) out += fmt::format("  fix       {}\n", fix);
     if (f.config) out += config_lines(*f.config, paint);
     if (f.first_reject && !g) out += fmt::format("  first REJECT {}\n", format_iso(*f.first_reject));
     if (f.by_verdict.size() > 1) {

@@ -40,8 +40,7 @@ diagnosis many_blocked_flows() {
     f.outcome = verdict::blocked;
     f.connections = 1;
     f.by_verdict[verdict::blocked] = 1;
-    f.explanation = std::string(400, 'x') + " \"quoted\" and ünïcode";
-    f.remediation = std::string(200, 'y');
+    f.text = fixed_text(std::string(400, 'x') + " \"quoted\" and ünïcode {braces}", std::string(200, 'y'));
     d.flows.push_back(std::move(f));
   }
   d.flow_counts[verdict::blocked] = d.flows.size();

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,11 @@ struct run_result {
 
 // `background`: resolution and the diagnosis' flow counters on threads of their own, names and evidence
 // only for what the diagnosis keeps (as `diagnose` runs it).
-run_result run(const std::vector<std::string>& paths, bool streaming, bool background = false, bool keep_facts = true) {
+run_result run(const std::vector<std::string>& paths, bool streaming, bool background = false) {
   correlate_options options;
   options.resolve_in_background = background;
   correlator corr(options);
   diagnosis_builder builder(pack(), {}, !background);
-  builder.keep_facts(keep_facts);
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   const input_list inputs = collect_inputs(paths, {});
   if (streaming) corr.resolve_as_you_go(add, inputs);
@@ -163,7 +163,8 @@ TEST_CASE("streaming resolution: resolving on a thread of its own gives the same
     CHECK(a.client.eni == b.client.eni);
     CHECK(a.server.eni == b.server.eni);
     CHECK(a.rule_id == b.rule_id);
-    CHECK(a.explanation == b.explanation);
+    CHECK(explanation_of(a) == explanation_of(b));
+    CHECK(remediation_of(a) == remediation_of(b));
     CHECK(a.decided_by == b.decided_by);
     CHECK(a.by_verdict == b.by_verdict);
     REQUIRE(a.evidence.size() == b.evidence.size());
@@ -176,23 +177,51 @@ TEST_CASE("streaming resolution: resolving on a thread of its own gives the same
   }
 }
 
-TEST_CASE("diagnosis builder: listed flows keep their deciding facts (for --explain) unless told not to") {
+TEST_CASE("diagnosis builder: a flow's sentences, filled when read, are its deciding connection's") {
   test::temp_dir dir;
   const auto path = dir.write("two-hours.log", two_hours(0, 120));
-  const run_result with = run({path}, true, true);
-  const run_result without = run({path}, true, true, false);
-  REQUIRE(!with.d.flows.empty());
-  REQUIRE(with.d.flows.size() == without.d.flows.size());
-  for (std::size_t i = 0; i < with.d.flows.size(); ++i) {
-    const auto& a = with.d.flows[i];
-    const auto& b = without.d.flows[i];
-    REQUIRE(a.facts != nullptr);
-    CHECK(b.facts == nullptr);
+  const run_result r = run({path}, true);  // keeps every connection, with its sentences filled as it is added
+  REQUIRE(!r.d.flows.empty());
+  std::size_t checked = 0;
+  for (const auto& f : r.d.flows) {
     // The facts decided the verdict: the pack's best rule for them is the flow's rule.
-    const rule* best = pack().best(*a.facts);
+    REQUIRE(f.facts != nullptr);
+    const rule* best = pack().best(*f.facts);
     REQUIRE(best != nullptr);
-    CHECK(best->id == a.rule_id);
-    CHECK(a.rule_id == b.rule_id);
-    CHECK(a.explanation == b.explanation);
+    CHECK(best->id == f.rule_id);
+    const auto deciding = std::find_if(r.d.connections.begin(), r.d.connections.end(), [&](const connection_finding& c) {
+      return c.conn.client.ip == f.client.ip && c.conn.server.ip == f.server.ip && c.conn.protocol == f.protocol &&
+             c.conn.server.port == f.server.port && c.outcome == f.outcome && c.conn.first == f.deciding.first;
+    });
+    REQUIRE(deciding != r.d.connections.end());
+    CHECK(explanation_of(f) == deciding->explanation);
+    CHECK(remediation_of(f) == deciding->remediation);
+    CHECK(!explanation_of(f).empty());
+    ++checked;
   }
+  CHECK(checked == r.d.flows.size());
+}
+
+TEST_CASE("diagnosis builder: flows whose deciding connections have equal facts share one fact set") {
+  test::temp_dir dir;
+  const run_result r = run({dir.write("two-hours.log", two_hours(0, 120))}, true);
+  const auto blocked = std::find_if(r.d.flows.begin(), r.d.flows.end(), [](const flow_finding& f) { return f.outcome != verdict::ok; });
+  REQUIRE(blocked != r.d.flows.end());
+  diagnosis_builder builder(pack(), {}, false);
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    connection c;
+    c.protocol = 6;
+    c.client.ip = ip_address::v4(0x0a000105u + i);
+    c.server.ip = ip_address::v4(0x0a000207u);
+    c.server.port = 5432;
+    c.facts = *blocked->facts;
+    builder.add(std::move(c));
+  }
+  const diagnosis d = builder.finish();
+  REQUIRE(d.flows.size() == 3);
+  CHECK(d.flows[0].facts == d.flows[1].facts);  // the same object, not only equal
+  CHECK(d.flows[1].facts == d.flows[2].facts);
+  CHECK(*d.flows[0].facts == *blocked->facts);
+  CHECK(d.flows[0].rule_id == blocked->rule_id);
+  CHECK(explanation_of(d.flows[0]) != explanation_of(d.flows[1]));  // each names its own client
 }

@@ -1,0 +1,114 @@
+#include "diagnose/finding_text.hpp"
+
+#include <fmt/format.h>
+
+#include "flowsleuth/time_util.hpp"
+
+namespace flowsleuth {
+namespace detail {
+namespace {
+
+std::optional<std::string> lookup(const template_subject& s, std::string_view name) {
+  const endpoint& client = *s.client;
+  const endpoint& server = *s.server;
+  if (name == "client.ip") return client.ip.to_string();
+  if (name == "server.ip") return server.ip.to_string();
+  if (name == "client.port") return s.client_port ? std::optional(fmt::format("{}", *s.client_port)) : std::nullopt;
+  if (name == "server.port") return server.port ? std::optional(fmt::format("{}", *server.port)) : std::nullopt;
+  if (name == "protocol") return protocol_name(s.protocol);
+  // Unknown ENIs and subnets read as a description, so sentences stay true without guessing ids.
+  auto eni_of = [](const endpoint& e) { return e.eni.empty() ? fmt::format("the ENI of {}", e.ip.to_string()) : e.eni; };
+  auto subnet_of = [&](const endpoint& e) { return e.subnet.empty() ? fmt::format("the subnet of {}", eni_of(e)) : e.subnet; };
+  if (name == "client.eni") return eni_of(client);
+  if (name == "server.eni") return eni_of(server);
+  if (name == "client.subnet") return subnet_of(client);
+  if (name == "server.subnet") return subnet_of(server);
+  if (name == "first_reject") return s.first_reject ? std::optional(format_iso(*s.first_reject)) : std::nullopt;
+  if (name == "time_range") return fmt::format("{} → {}", format_iso(s.first), format_iso(s.last));
+  if (s.placed && (name == "blocking.eni" || name == "blocking.subnet")) {
+    const std::string_view v = name == "blocking.eni" ? s.blocking_eni : s.blocking_subnet;
+    return v.empty() ? std::nullopt : std::optional(std::string(v));
+  }
+  return std::nullopt;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+const fact_set& facts_or_none(const flow_finding& f) {
+  static const fact_set none;
+  return f.facts ? *f.facts : none;
+}
+
+template_subject flow_subject(const flow_finding& f) {
+  template_subject s;
+  s.protocol = f.protocol;
+  s.client = &f.client;
+  s.server = &f.server;
+  s.client_port = f.deciding.client_port;
+  s.first_reject = f.deciding.first_reject;
+  s.first = f.deciding.first;
+  s.last = f.deciding.last;
+  s.placed = f.blocking.has_value();
+  s.blocking_eni = f.blocking_eni;
+  s.blocking_subnet = f.blocking_subnet;
+  return s;
+}
+
+}  // namespace
+
+template_subject subject_of(const connection& c, const std::optional<rule_blocking>& blocking) {
+  template_subject s;
+  s.protocol = c.protocol;
+  s.client = &c.client;
+  s.server = &c.server;
+  s.client_port = c.client.port;
+  s.first_reject = c.first_reject;
+  s.first = c.first;
+  s.last = c.last;
+  if (blocking) {
+    const observation_point& p = enforcing_point(c, *blocking);
+    s.placed = true;
+    s.blocking_eni = p.eni;
+    s.blocking_subnet = p.subnet;
+  }
+  return s;
+}
+
+std::string fill(std::string_view templ, const fact_set& facts, const template_subject& s) {
+  return trim(expand_template(templ, facts, [&](std::string_view name) { return lookup(s, name); }));
+}
+
+std::string no_rule_text(const fact_set& facts) {
+  std::string out = "no rule of the pack matches this evidence:";
+  for (const auto& [name, value] : facts.entries()) out += fmt::format(" {}={}", name, value);
+  return out;
+}
+
+}  // namespace detail
+
+std::shared_ptr<const finding_templates> fixed_text(std::string_view explanation, std::string_view remediation) {
+  auto escaped = [](std::string_view text) {
+    std::string out;
+    for (const char ch : text) {
+      out += ch;
+      if (ch == '{' || ch == '}') out += ch;
+    }
+    return out;
+  };
+  return std::make_shared<const finding_templates>(finding_templates{escaped(explanation), escaped(remediation)});
+}
+
+std::string explanation_of(const flow_finding& f) {
+  if (!f.text) return detail::no_rule_text(detail::facts_or_none(f));
+  return detail::fill(f.text->explain, detail::facts_or_none(f), detail::flow_subject(f));
+}
+
+std::string remediation_of(const flow_finding& f) {
+  if (!f.text) return {};
+  return detail::fill(f.text->fix, detail::facts_or_none(f), detail::flow_subject(f));
+}
+
+}  // namespace flowsleuth
