@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "correlate/correlation_state.hpp"
+#include "util/prefetch.hpp"
 
 namespace flowsleuth::detail {
 namespace {
@@ -496,8 +497,16 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   };
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
   // server can use it: those few wait for the end, the rest go out as they are resolved.
-  for (const keyed_conn* kc : batch) {
-    const auto& [k, c] = *kc;
+  // A batch is far bigger than the caches by the time it is resolved: each connection's slot and views
+  // were a cache miss each, nearly half of this function's time. Fetched a few connections ahead.
+  const std::size_t n = batch.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + 8 < n) prefetch_range(batch[i + 8], sizeof(keyed_conn));
+    if (i + 4 < n) {
+      const auto& views = batch[i + 4]->second.views;
+      prefetch_range(views.data(), views.size() * sizeof(view_state));
+    }
+    const auto& [k, c] = *batch[i];
     placed at;
     connection conn = resolve(k, c, at);
     const std::uint32_t server_eni = at.server ? at.server->eni : 0;

@@ -4,6 +4,9 @@
 // is): the object code of the correlator's and the flow store's look-aheads held no prefetch at all.
 // An asm statement cannot be dropped. A hint only: reading the line does not fault on a bad address.
 
+#include <cstddef>
+#include <cstdint>
+
 namespace flowsleuth::detail {
 
 inline void prefetch(const void* p) noexcept {
@@ -12,6 +15,14 @@ inline void prefetch(const void* p) noexcept {
 #else
   __builtin_prefetch(p);
 #endif
+}
+
+/// Every cache line of [p, p + bytes).
+inline void prefetch_range(const void* p, std::size_t bytes) noexcept {
+  const auto start = reinterpret_cast<std::uintptr_t>(p);
+  for (std::uintptr_t line = start & ~std::uintptr_t{63}; line < start + bytes; line += 64) {
+    prefetch(reinterpret_cast<const void*>(line));
+  }
 }
 
 }  // namespace flowsleuth::detail
