@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 #include "correlate/correlation_state.hpp"
-#include "util/prefetch.hpp"
 
 namespace flowsleuth::detail {
 namespace {
@@ -192,13 +191,24 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     return it != owners.end() && it->first == ip ? it->second : 0;
   };
 
-  // Deterministic order: by first time, then key.
-  std::sort(batch.begin(), batch.end(), [](const keyed_conn* x, const keyed_conn* y) {
-    if (x->second.first != y->second.first) return x->second.first < y->second.first;
-    const auto& a = x->first;
-    const auto& b = y->first;
+  // Deterministic order: by first time, then key. Sorted as copies of both: through the slot pointers,
+  // each comparison was a cache miss or two.
+  struct order_entry {
+    std::int64_t first;
+    conn_key key;
+    keyed_conn* slot;
+  };
+  std::vector<order_entry> order;
+  order.reserve(batch.size());
+  for_each_fetched_ahead(batch, [&](keyed_conn& kc) { order.push_back({kc.second.first, kc.first, &kc}); });
+  std::sort(order.begin(), order.end(), [](const order_entry& x, const order_entry& y) {
+    if (x.first != y.first) return x.first < y.first;
+    const auto& a = x.key;
+    const auto& b = y.key;
     return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
   });
+  for (std::size_t i = 0; i < order.size(); ++i) batch[i] = order[i].slot;
+  order = {};
 
   index_gateway_legs(st, batch, own_of);
 
@@ -497,16 +507,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   };
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
   // server can use it: those few wait for the end, the rest go out as they are resolved.
-  // A batch is far bigger than the caches by the time it is resolved: each connection's slot and views
-  // were a cache miss each, nearly half of this function's time. Fetched a few connections ahead.
-  const std::size_t n = batch.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + 8 < n) prefetch_range(batch[i + 8], sizeof(keyed_conn));
-    if (i + 4 < n) {
-      const auto& views = batch[i + 4]->second.views;
-      prefetch_range(views.data(), views.size() * sizeof(view_state));
-    }
-    const auto& [k, c] = *batch[i];
+  for_each_fetched_ahead(batch, [&](const keyed_conn& kc) {
+    const auto& [k, c] = kc;
     placed at;
     connection conn = resolve(k, c, at);
     const std::uint32_t server_eni = at.server ? at.server->eni : 0;
@@ -520,7 +522,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       if (!st.want_detail || st.want_detail(conn)) materialize(conn, at);
       emit(std::move(conn));
     }
-  }
+  });
 }
 
 void flush_waiting(correlator::state& st, const std::function<void(connection&&)>& emit) {

@@ -19,6 +19,7 @@
 
 #include "flowsleuth/correlate.hpp"
 #include "util/hash.hpp"
+#include "util/prefetch.hpp"
 #include "util/recycling_pool.hpp"
 #include "util/serial_worker.hpp"
 #include "correlate/conn_table.hpp"
@@ -265,6 +266,22 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
   if (acc.any()) return point_state::accept;
   if (rej.any()) return point_state::reject;
   return point_state::none;
+}
+
+/// Calls `f` on each connection of a batch while the slots and views of those a few places ahead are
+/// fetched: by the time a batch is resolved it is far bigger than the caches, and every pass over it
+/// took a cache miss per slot and per views (nearly half of resolution's time).
+template <class F>
+void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f) {
+  const std::size_t n = batch.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + 8 < n) prefetch_range(batch[i + 8], sizeof(keyed_conn));
+    if (i + 4 < n) {
+      const auto& views = batch[i + 4]->second.views;
+      prefetch_range(views.data(), views.size() * sizeof(view_state));
+    }
+    f(*batch[i]);
+  }
 }
 
 /// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp).

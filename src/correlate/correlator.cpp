@@ -245,9 +245,10 @@ void dispatch(correlator::state& st, std::vector<keyed_conn*>&& batch, const std
 
 void sweep(correlator::state& st, std::int64_t up_to) {
   const std::int64_t cutoff = up_to - resolve_horizon;
-  std::vector<keyed_conn*> batch;
+  std::vector<keyed_conn*> stale, batch;
   // Only slots whose latest time is below the cutoff can be settled (record times are never negative).
-  st.conns.for_each_stamped_below(cutoff, [&](keyed_conn& kc) {
+  st.conns.for_each_stamped_below(cutoff, [&](keyed_conn& kc) { stale.push_back(&kc); });
+  detail::for_each_fetched_ahead(stale, [&](keyed_conn& kc) {
     if (settled(kc.second, cutoff, st)) batch.push_back(&kc);
   });
   for (keyed_conn* kc : batch) st.conns.detach(*kc);

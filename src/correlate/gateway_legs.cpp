@@ -13,17 +13,17 @@ namespace flowsleuth::detail {
 void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
                         const std::vector<std::vector<ip_address>>& own_of) {
   std::int64_t oldest = INT64_MAX;
-  for (const keyed_conn* kc : batch) {
-    const auto& [k, c] = *kc;
+  for_each_fetched_ahead(batch, [&](const keyed_conn& kc) {
+    const auto& [k, c] = kc;
     oldest = std::min(oldest, c.first);
     for (const auto& v : c.views) {
       const auto& own = own_of[v.eni];
       if (!own.empty() && !contains(own, k.a) && !contains(own, k.b)) st.gateway_enis.insert(v.eni);
     }
-  }
+  });
   if (st.gateway_enis.empty()) return;
-  for (const keyed_conn* kc : batch) {
-    const auto& [k, c] = *kc;
+  for_each_fetched_ahead(batch, [&](const keyed_conn& kc) {
+    const auto& [k, c] = kc;
     for (const auto& v : c.views) {
       if (!st.gateway_enis.count(v.eni)) continue;
       const auto& own = own_of[v.eni];
@@ -45,7 +45,7 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& b
       const gateway_leg_key key{v.eni, is_a ? k.b : k.a, is_a ? k.pb : k.pa, k.protocol};
       st.gateway_legs[key].push_back(g);
     }
-  }
+  });
   // Legs far older than this batch can no longer overlap a connection still to be resolved.
   if (oldest != INT64_MAX) {
     for (auto it = st.gateway_legs.begin(); it != st.gateway_legs.end();) {
