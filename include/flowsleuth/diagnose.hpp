@@ -131,6 +131,7 @@ inline constexpr std::size_t min_group_size = 3;
 /// ones the report lists (not `ok`, unless `keep_ok`) and one aggregate per flow are kept.
 namespace detail {
 class flow_store;
+struct flow_acc;
 }
 
 class diagnosis_builder {
@@ -142,6 +143,8 @@ class diagnosis_builder {
   /// the builder.
   void use_config(const config_checker& checker) noexcept { config_ = &checker; }
   void add(connection&& c);
+  /// A connection needs_detail() declined, as correlator::fill_details_only_for hands it over.
+  void add(const connection_brief& b);
   /// From now on add() queues connections (in batches) for a thread of its own, which adds them in
   /// the same order: the caller (the correlator's resolver) goes on meanwhile. finish() waits for it.
   /// needs_detail() may still be called from the caller's thread: it reads nothing add() changes.
@@ -153,8 +156,12 @@ class diagnosis_builder {
 
  private:
   void check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept);
+  struct batch;
   void add_now(connection&& c);
-  void add_batch(std::vector<connection>& cs);
+  void add_now(const connection_brief& b);
+  void add_batch(batch& job);
+  void count(std::uint32_t flow_index, detail::flow_acc& acc, verdict outcome, std::int64_t first, std::int64_t last,
+             std::optional<std::int64_t> first_reject, std::optional<std::uint16_t> client_port);
   std::shared_ptr<const finding_templates> templates_of(const rule& r);
   std::shared_ptr<const fact_set> shared(const fact_set& facts);
   struct background;

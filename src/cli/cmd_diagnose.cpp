@@ -149,7 +149,8 @@ int run_diagnose(int argc, char** argv) {
   if (copts.resolve_in_background) builder.add_in_background();
   const auto add = [&](connection&& c) { builder.add(std::move(c)); };
   corr.resolve_as_you_go(add, prepared.inputs);
-  corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });
+  corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); },
+                             [&](const connection_brief& b) { builder.add(b); });
   consumer_pair both(counts, corr);
   const ingest_report report = ingest(prepared.inputs, prepared.options, both);
   const inspect_summary summary = counts.summary();

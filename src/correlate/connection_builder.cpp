@@ -519,8 +519,15 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       st.waiting.push_back(std::move(conn));
     } else {
       if (server_subnet) conn.facts.set(fact_id::sibling_eni_accepts, false);
-      if (!st.want_detail || st.want_detail(conn)) materialize(conn, at);
-      emit(std::move(conn));
+      if (!st.want_detail || st.want_detail(conn)) {
+        materialize(conn, at);
+        emit(std::move(conn));
+      } else if (st.brief) {
+        st.brief({conn.protocol, conn.client.ip, conn.server.ip, conn.client.port, conn.server.port, conn.first,
+                  conn.last, conn.first_reject});
+      } else {
+        emit(std::move(conn));
+      }
     }
   });
 }

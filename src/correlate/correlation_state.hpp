@@ -221,6 +221,7 @@ struct correlator::state {
   std::function<void(connection&&)> emit;
   /// Which connections get names and evidence lines (correlator::fill_details_only_for); all when empty.
   std::function<bool(const connection&)> want_detail;
+  std::function<void(const connection_brief&)> brief;  ///< for those want_detail declines, when set
   std::int64_t newest = INT64_MIN;      ///< latest record end merged so far
   /// Per input file: the earliest time any later input can hold (INT64_MIN: unknown, so nothing may be
   /// resolved while that file is read; INT64_MAX: no later input).

@@ -421,8 +421,10 @@ void correlator::resolve_as_you_go(std::function<void(connection&&)> emit, const
   }
 }
 
-void correlator::fill_details_only_for(std::function<bool(const connection&)> wanted) {
+void correlator::fill_details_only_for(std::function<bool(const connection&)> wanted,
+                                       std::function<void(const connection_brief&)> brief) {
   state_->want_detail = std::move(wanted);
+  state_->brief = std::move(brief);
 }
 
 void correlator::finish(const std::function<void(connection&&)>& emit) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <cstring>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -36,19 +37,25 @@ constexpr std::array<verdict, 8> by_severity_rank = {verdict::blocked,      verd
                                                      verdict::not_captured, verdict::ok};
 verdict verdict_of_rank(int rank) noexcept { return by_severity_rank[static_cast<std::size_t>(rank)]; }
 
-bool passes(const connection& c, const diagnose_filters& f) {
+// `client_eni`/`server_eni` empty for briefs: needs_detail() keeps every connection while --eni is given.
+bool passes(const ip_address& client, const ip_address& server, std::optional<std::uint16_t> server_port,
+            std::uint8_t protocol, std::string_view client_eni, std::string_view server_eni, const diagnose_filters& f) {
   auto any = [](const auto& cidrs, const ip_address& ip) {
     return cidrs.empty() || std::any_of(cidrs.begin(), cidrs.end(), [&](const auto& x) { return x.contains(ip); });
   };
-  if (!any(f.client, c.client.ip) || !any(f.server, c.server.ip)) return false;
-  if (f.port && c.server.port != f.port) return false;
-  if (f.protocol && c.protocol != *f.protocol) return false;
+  if (!any(f.client, client) || !any(f.server, server)) return false;
+  if (f.port && server_port != f.port) return false;
+  if (f.protocol && protocol != *f.protocol) return false;
   if (!f.enis.empty()) {
     const bool hit = std::any_of(f.enis.begin(), f.enis.end(),
-                                 [&](const std::string& e) { return e == c.client.eni || e == c.server.eni; });
+                                 [&](const std::string& e) { return e == client_eni || e == server_eni; });
     if (!hit) return false;
   }
   return true;
+}
+
+bool passes(const connection& c, const diagnose_filters& f) {
+  return passes(c.client.ip, c.server.ip, c.server.port, c.protocol, c.client.eni, c.server.eni, f);
 }
 
 }  // namespace
@@ -109,23 +116,26 @@ diagnosis_builder::diagnosis_builder(const rule_matcher& rules, diagnose_filters
       keep_connections_(keep_connections),
       flows_(std::make_unique<detail::flow_store>()) {}
 
-// Connections cross to the adding thread a few hundred at a time: one hand-over per connection would
-// cost more than adding it.
+// Connections cross to the adding thread a few hundred at a time (briefs a few thousand): one hand-over
+// per connection would cost more than adding it.
+struct diagnosis_builder::batch {
+  std::vector<connection> full;
+  std::vector<connection_brief> briefs;
+};
+
 struct diagnosis_builder::background {
-  static constexpr std::size_t batch = 512;
-  std::vector<connection> pending;
-  detail::serial_worker<std::vector<connection>> worker;
+  static constexpr std::size_t full_batch = 512, brief_batch = 4096;
+  batch pending;
+  detail::serial_worker<batch> worker;
   explicit background(diagnosis_builder& b)
-      : worker([&b](std::vector<connection>& cs) {
-          b.add_batch(cs);
-        }) {
-    pending.reserve(batch);
+      : worker([&b](batch& job) { b.add_batch(job); }) {
+    pending.full.reserve(full_batch);
   }
   void flush() {
-    if (pending.empty()) return;
+    if (pending.full.empty() && pending.briefs.empty()) return;
     worker.push(std::move(pending));
     pending = {};
-    pending.reserve(batch);
+    pending.full.reserve(full_batch);
   }
 };
 
@@ -137,24 +147,40 @@ void diagnosis_builder::add_in_background() {
 
 void diagnosis_builder::add(connection&& c) {
   if (!background_) return add_now(std::move(c));
-  background_->pending.push_back(std::move(c));
-  if (background_->pending.size() >= background::batch) background_->flush();
+  background_->pending.full.push_back(std::move(c));
+  if (background_->pending.full.size() >= background::full_batch) background_->flush();
 }
 
-void diagnosis_builder::add_batch(std::vector<connection>& cs) {
-  // Each connection's flow counters are a cache miss away: fetched a few connections ahead, in stages.
-  const std::size_t n = cs.size();
+void diagnosis_builder::add(const connection_brief& b) {
+  if (!background_) return add_now(b);
+  background_->pending.briefs.push_back(b);
+  if (background_->pending.briefs.size() >= background::brief_batch) background_->flush();
+}
+
+namespace {
+
+// Each connection's flow counters are a cache miss away: fetched a few connections ahead, in stages.
+template <class T, class Ends, class Add>
+void add_fetching_ahead(std::vector<T>& items, detail::flow_store& flows, Ends ends, Add add) {
+  const std::size_t n = items.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 16 < n) {
-      const connection& c = cs[i + 16];
-      flows_->prefetch_entry(c.client.ip, c.server.ip, c.protocol, c.server.port);
-    }
-    if (i + 8 < n) {
-      const connection& c = cs[i + 8];
-      flows_->prefetch_flow(c.client.ip, c.server.ip, c.protocol, c.server.port);
-    }
-    add_now(std::move(cs[i]));
+    if (i + 16 < n) std::apply([&](auto&&... k) { flows.prefetch_entry(k...); }, ends(items[i + 16]));
+    if (i + 8 < n) std::apply([&](auto&&... k) { flows.prefetch_flow(k...); }, ends(items[i + 8]));
+    add(items[i]);
   }
+}
+
+}  // namespace
+
+// Briefs and whole connections of a batch may be added in either order: what a flow ends up with does
+// not depend on the order of its ok connections (counts, extremes and port notes), and briefs are ok.
+void diagnosis_builder::add_batch(batch& job) {
+  add_fetching_ahead(
+      job.full, *flows_, [](const connection& c) { return std::tie(c.client.ip, c.server.ip, c.protocol, c.server.port); },
+      [&](connection& c) { add_now(std::move(c)); });
+  add_fetching_ahead(
+      job.briefs, *flows_, [](const connection_brief& b) { return std::tie(b.client, b.server, b.protocol, b.server_port); },
+      [&](const connection_brief& b) { add_now(b); });
 }
 
 void diagnosis_builder::check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept) {
@@ -281,18 +307,7 @@ void diagnosis_builder::add_now(connection&& c) {
     }
     fl.evidence.clear();
   }
-  if (acc.listed) {
-    ++listed_counts_[acc.listed - 1][static_cast<std::size_t>(rank)];
-  } else {
-    ++acc.unlisted_ok;  // not kept, so ok (see `kept`)
-  }
-  acc.first = std::min(acc.first, c.first);
-  acc.last = std::max(acc.last, c.last);
-  if (c.first_reject && f.outcome != verdict::late_packets) acc.first_reject = std::min(acc.first_reject, *c.first_reject);
-  if (c.client.port) {
-    const bool working = f.outcome == verdict::ok || f.outcome == verdict::late_packets;
-    flows_->ports().push_back({flow_index, *c.client.port, !working});
-  }
+  count(flow_index, acc, f.outcome, c.first, c.last, c.first_reject, c.client.port);
   if (acc.listed && rank == acc.worst_rank) {
     // REJECT records first: they are what proves a block; then the accepted ones around them.
     auto& evidence = listed_[acc.listed - 1]->evidence;
@@ -323,6 +338,34 @@ std::shared_ptr<const fact_set> diagnosis_builder::shared(const fact_set& facts)
     if (*known == facts) return known;
   }
   return same_hash.emplace_back(std::make_shared<const fact_set>(facts));
+}
+
+// needs_detail() declined it: it fails the filters, or the pack's rule for it says ok.
+void diagnosis_builder::add_now(const connection_brief& b) {
+  if (!passes(b.client, b.server, b.server_port, b.protocol, {}, {}, filters_)) return;
+  ++connection_counts_[verdict::ok];
+  const std::uint32_t flow_index = flows_->find_or_add(b.client, b.server, b.protocol, b.server_port);
+  detail::flow_acc& acc = flows_->flows()[flow_index];
+  acc.worst_rank = std::min(acc.worst_rank, static_cast<std::int8_t>(severity_rank(verdict::ok)));
+  count(flow_index, acc, verdict::ok, b.first, b.last, b.first_reject, b.client_port);
+}
+
+void diagnosis_builder::count(std::uint32_t flow_index, detail::flow_acc& acc, verdict outcome, std::int64_t first,
+                              std::int64_t last, std::optional<std::int64_t> first_reject,
+                              std::optional<std::uint16_t> client_port) {
+  const int rank = severity_rank(outcome);
+  if (acc.listed) {
+    ++listed_counts_[acc.listed - 1][static_cast<std::size_t>(rank)];
+  } else {
+    ++acc.unlisted_ok;  // a flow with anything but ok connections is listed
+  }
+  acc.first = std::min(acc.first, first);
+  acc.last = std::max(acc.last, last);
+  if (first_reject && outcome != verdict::late_packets) acc.first_reject = std::min(acc.first_reject, *first_reject);
+  if (client_port) {
+    const bool working = outcome == verdict::ok || outcome == verdict::late_packets;
+    flows_->ports().push_back({flow_index, *client_port, !working});
+  }
 }
 
 diagnosis diagnosis_builder::finish() {

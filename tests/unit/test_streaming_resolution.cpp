@@ -42,7 +42,8 @@ run_result run(const std::vector<std::string>& paths, bool streaming, bool backg
   const input_list inputs = collect_inputs(paths, {});
   if (streaming) corr.resolve_as_you_go(add, inputs);
   if (background) {
-    corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); });
+    corr.fill_details_only_for([&](const connection& c) { return builder.needs_detail(c); },
+                               [&](const connection_brief& b) { builder.add(b); });
     builder.add_in_background();
   }
   ingest_options io;
