@@ -226,3 +226,29 @@ TEST_CASE("diagnosis builder: flows whose deciding connections have equal facts 
   CHECK(d.flows[0].rule_id == blocked->rule_id);
   CHECK(explanation_of(d.flows[0]) != explanation_of(d.flows[1]));  // each names its own client
 }
+
+TEST_CASE("diagnosis builder: briefs count as ok connections of their flow, unless the filters leave them out") {
+  diagnose_filters only_db;
+  only_db.server.push_back(*cidr::parse("10.0.2.0/24"));
+  diagnosis_builder builder(pack(), only_db, false);
+  auto brief = [](std::uint32_t server, std::uint16_t client_port, std::int64_t first) {
+    connection_brief b;
+    b.protocol = 6;
+    b.client = ip_address::v4(0x0a000105u);
+    b.server = ip_address::v4(server);
+    b.client_port = client_port;
+    b.server_port = 5432;
+    b.first = first;
+    b.last = first + 60;
+    return b;
+  };
+  builder.add(brief(0x0a000207u, 40000, 600));
+  builder.add(brief(0x0a000207u, 40001, 0));
+  builder.add(brief(0x0a000307u, 40002, 0));  // 10.0.3.7: not a server the filters ask about
+  const diagnosis d = builder.finish();
+  CHECK(d.flows.empty());  // ok flows are counted, not listed (no keep_ok)
+  CHECK(d.unlisted_ok_flows == 1);
+  CHECK(d.flow_counts.at(verdict::ok) == 1);
+  CHECK(d.connection_counts.at(verdict::ok) == 2);
+  CHECK(d.connection_counts.size() == 1);
+}
