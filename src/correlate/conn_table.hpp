@@ -71,7 +71,7 @@ class conn_table {
   void prefetch_entry(std::uint64_t h) const noexcept { prefetch(&entries_[h & mask()]); }
   void prefetch_slot(std::uint64_t h) const noexcept {
     const entry& e = entries_[h & mask()];
-    if (e.s && e.hash == tag_of(h)) prefetch(e.s);
+    if (e.s && e.hash == tag_of(h)) prefetch_range(e.s, sizeof(slot));
   }
 
   /// Removes `s` from the index; the slot stays valid until given back.

@@ -223,7 +223,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     const view_state* gateway = nullptr;
     int out_way = 0;
     std::string_view decided_by;
-    const std::vector<line_ref>* lines = nullptr;  // the connection's record references
+    std::span<const line_ref> lines;  // the connection's record references
   };
   auto name_of = [&](std::uint32_t eni) -> const std::string& { return snap.enis[eni].name; };
   auto subnet_of = [&](std::uint32_t eni) -> const std::string& { return snap.strings[snap.enis[eni].subnet]; };
@@ -235,8 +235,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       if (v) {
         p.eni = name_of(v->eni);
         p.subnet = subnet_of(v->eni);
-        p.accepted = expand(v->ev[way][0], *at.lines, v->eni, way, 0, snap);
-        p.rejected = expand(v->ev[way][1], *at.lines, v->eni, way, 1, snap);
+        p.accepted = expand(v->ev[way][0], at.lines, v->eni, way, 0, snap);
+        p.rejected = expand(v->ev[way][1], at.lines, v->eni, way, 1, snap);
       } else if (owner) {
         p.eni = name_of(owner);
       }
@@ -254,7 +254,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       join_gateway_leg(st, snap, *at.gateway, conn, true);
     } else if (at.tgw) {
       conn.via.eni = name_of(at.tgw->eni);
-      conn.via.accepted = expand(at.tgw->ev[at.out_way][0], *at.lines, at.tgw->eni, at.out_way, 0, snap);
+      conn.via.accepted = expand(at.tgw->ev[at.out_way][0], at.lines, at.tgw->eni, at.out_way, 0, snap);
     }
   };
 
@@ -266,7 +266,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     const int out_way = client_is_a ? 0 : 1;  // client → server packets
     const int back_way = 1 - out_way;
     at.out_way = out_way;
-    at.lines = &c.lines;
+    at.lines = {c.lines.data(), c.lines.size()};
     conn.client.ip = client_is_a ? k.a : k.b;
     conn.server.ip = client_is_a ? k.b : k.a;
     if (!icmp) {

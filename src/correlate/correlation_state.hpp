@@ -10,6 +10,7 @@
 #include <map>
 #include <tuple>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +22,7 @@
 #include "util/hash.hpp"
 #include "util/prefetch.hpp"
 #include "util/recycling_pool.hpp"
+#include "util/small_vector.hpp"
 #include "util/serial_worker.hpp"
 #include "correlate/conn_table.hpp"
 
@@ -129,10 +131,10 @@ struct view_state {
 };
 
 struct conn_state {
-  std::vector<view_state> views;
-  std::vector<line_ref> lines;  ///< every view's first few records per way and action
+  small_vector<line_ref, 4> lines;  ///< every view's first few records per way and action
   std::int64_t first = INT64_MAX, last = INT64_MIN;
-  /// Empty again, for the slot's next connection (the capacity of views and lines is kept).
+  small_vector<view_state, 2> views;  ///< inside the slot: most connections are seen by one or two ENIs
+  /// Empty again, for the slot's next connection.
   void reset() noexcept {
     views.clear();
     lines.clear();
@@ -269,18 +271,14 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
   return point_state::none;
 }
 
-/// Calls `f` on each connection of a batch while the slots and views of those a few places ahead are
-/// fetched: by the time a batch is resolved it is far bigger than the caches, and every pass over it
-/// took a cache miss per slot and per views (nearly half of resolution's time).
+/// Calls `f` on each connection of a batch while the slots (views included) of those a few places ahead
+/// are fetched: by the time a batch is resolved it is far bigger than the caches, and every pass over
+/// it took a cache miss per slot and per views (nearly half of resolution's time).
 template <class F>
 void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f) {
   const std::size_t n = batch.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 8 < n) prefetch_range(batch[i + 8], sizeof(keyed_conn));
-    if (i + 4 < n) {
-      const auto& views = batch[i + 4]->second.views;
-      prefetch_range(views.data(), views.size() * sizeof(view_state));
-    }
+    if (i + 4 < n) prefetch_range(batch[i + 4], sizeof(keyed_conn));
     f(*batch[i]);
   }
 }
@@ -305,7 +303,7 @@ void flush_waiting(correlator::state& st, const std::function<void(connection&&)
 /// The public form of kept evidence: counters only (summarize), or with its lines (those of `lines`
 /// that belong to ENI `eni`, way and action) and their ENI names.
 packet_evidence summarize(const evidence_acc& e);
-packet_evidence expand(const evidence_acc& e, const std::vector<line_ref>& lines, std::uint32_t eni, int way, int rejected,
+packet_evidence expand(const evidence_acc& e, std::span<const line_ref> lines, std::uint32_t eni, int way, int rejected,
                        const eni_snapshot& snap);
 }  // namespace detail
 

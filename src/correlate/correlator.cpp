@@ -200,7 +200,7 @@ void add_evidence(conn_state& c, evidence_acc& e, const observation& o, std::uin
     e.flags_known = true;
   }
   if (e.line_count < evidence_acc::max_lines) {
-    c.lines.emplace_back(o.line, file, eni, o.direction, o.action, o.flags, o.flags_known, way, act);
+    c.lines.push_back(line_ref(o.line, file, eni, o.direction, o.action, o.flags, o.flags_known, way, act));
     ++e.line_count;
   }
 }
@@ -287,16 +287,11 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
   std::sort(s.dropped.begin(), s.dropped.end());
   const std::size_t n = s.observations.size();
   for (std::size_t i = 0; i < n; ++i) {
-    // The table is far larger than the caches, and each record needs its index entry, its slot and
-    // the slot's views: a miss each. Fetched ahead in stages, they overlap instead of adding up.
+    // The table is far larger than the caches, and each record needs its index entry and its slot
+    // (views and line references inside): a miss each. Fetched ahead in stages, they overlap instead
+    // of adding up.
     if (i + 16 < n) st.conns.prefetch_entry(s.observations[i + 16].hash);
     if (i + 8 < n) st.conns.prefetch_slot(s.observations[i + 8].hash);
-    if (i + 4 < n) {
-      if (const keyed_conn* ahead = st.conns.find(s.observations[i + 4].key, s.observations[i + 4].hash)) {
-        detail::prefetch(ahead->second.views.data());
-        detail::prefetch(ahead->second.lines.data());
-      }
-    }
     if (std::binary_search(s.dropped.begin(), s.dropped.end(), i)) continue;
     const observation& o = s.observations[i];
     const std::uint32_t eni = remap[o.eni];
@@ -365,8 +360,6 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     auto vit = std::find_if(c.views.begin(), c.views.end(), [&](const view_state& v) { return v.eni == eni; });
     if (vit == c.views.end()) {
-      // Most connections are seen by two ENIs (client's and server's): one allocation, not a regrowth.
-      if (c.views.empty()) c.views.reserve(2);
       c.views.push_back(view_state{});
       vit = c.views.end() - 1;
       vit->eni = eni;
@@ -463,7 +456,7 @@ packet_evidence summarize(const evidence_acc& e) {
   return p;
 }
 
-packet_evidence expand(const evidence_acc& e, const std::vector<line_ref>& lines, std::uint32_t eni, int way, int rejected,
+packet_evidence expand(const evidence_acc& e, std::span<const line_ref> lines, std::uint32_t eni, int way, int rejected,
                        const eni_snapshot& snap) {
   packet_evidence p = summarize(e);
   p.lines.reserve(e.line_count);

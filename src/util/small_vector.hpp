@@ -1,0 +1,50 @@
+#pragma once
+// A vector whose first N elements live inside it. The correlator's live connections nearly all have one
+// or two views; kept in a separate allocation, their views were one more dependent cache miss for every
+// record merged and every connection resolved. Only what the correlator uses; elements must be
+// trivially copyable. Past N elements, all of them move to the heap (rare: gateway and transit paths).
+
+#include <cstddef>
+#include <type_traits>
+#include <vector>
+
+namespace flowsleuth::detail {
+
+template <class T, std::size_t N>
+class small_vector {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  T* data() noexcept { return size_ > N ? heap_.data() : inline_; }
+  const T* data() const noexcept { return size_ > N ? heap_.data() : inline_; }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  T* begin() noexcept { return data(); }
+  T* end() noexcept { return data() + size_; }
+  const T* begin() const noexcept { return data(); }
+  const T* end() const noexcept { return data() + size_; }
+  T& operator[](std::size_t i) noexcept { return data()[i]; }
+  const T& operator[](std::size_t i) const noexcept { return data()[i]; }
+
+  void push_back(const T& v) {
+    if (size_ < N) {
+      inline_[size_++] = v;
+      return;
+    }
+    if (size_ == N) heap_.assign(inline_, inline_ + N);
+    heap_.push_back(v);
+    ++size_;
+  }
+  /// Empty again; a heap part keeps its capacity for the next time.
+  void clear() noexcept {
+    size_ = 0;
+    heap_.clear();
+  }
+
+ private:
+  std::size_t size_ = 0;
+  T inline_[N];
+  std::vector<T> heap_;
+};
+
+}  // namespace flowsleuth::detail
