@@ -86,6 +86,16 @@ struct fact_slot {
   friend bool operator==(const fact_slot&, const fact_slot&) = default;
 };
 
+/// A word known when compiling, as a template argument: fact_set::set_word<"tcp">(fact_id::protocol).
+template <std::size_t N>
+struct fact_word {
+  char text[N];
+  consteval fact_word(const char (&s)[N]) {  // NOLINT: implicit, so a literal is the argument
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+  constexpr std::string_view view() const noexcept { return {text, N - 1}; }
+};
+
 /// The facts known about one connection. A value type, cheap to copy (a fixed array, no allocation).
 /// Setters throw std::invalid_argument for an unknown fact name, a value the fact does not admit, or a
 /// value of the wrong kind: those are programming errors in the code computing facts, not input errors.
@@ -106,6 +116,25 @@ class fact_set {
       const auto wide = static_cast<std::uint64_t>(count);
       return set_count(id, static_cast<std::int64_t>(wide > cap ? cap : wide));
     }
+  }
+  /// set(id, W) for a word known when compiling: its place among each fact's values is found once, not
+  /// on every call (the correlator sets a dozen such words on each of millions of connections, and
+  /// searching for them was ~5 % of `diagnose`). Same checks and errors as set(id, word).
+  template <fact_word W>
+  fact_set& set_word(fact_id id) {
+    static const std::array<std::int8_t, fact_count> places = [] {
+      std::array<std::int8_t, fact_count> t{};
+      for (std::size_t i = 0; i < fact_count; ++i) {
+        const auto fact = static_cast<fact_id>(i);
+        const auto at = info(fact).kind == fact_kind::count ? std::nullopt : value_index(fact, W.view());
+        t[i] = at ? static_cast<std::int8_t>(*at) : std::int8_t{-1};
+      }
+      return t;
+    }();
+    const std::int8_t at = places[index(id)];
+    if (at < 0) return set(id, W.view());  // not a value of this fact: set() says so
+    values_[index(id)] = at;
+    return *this;
   }
   /// The same setters by name, for tests and data-driven callers.
   template <class V>

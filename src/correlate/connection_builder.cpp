@@ -133,7 +133,18 @@ std::vector<ip_address> own_addresses(const eni_state& e) {
 }
 
 
-std::string_view word(point_state s) { return to_string(s); }
+// By word, as to_string(point_state) spells them: facts take known words without a search (set_word).
+void set_state(fact_set& f, fact_id id, point_state s) {
+  switch (s) {
+    case point_state::accept: f.set_word<"accept">(id); return;
+    case point_state::reject: f.set_word<"reject">(id); return;
+    case point_state::both: f.set_word<"both">(id); return;
+    case point_state::none: f.set_word<"none">(id); return;
+    case point_state::unlogged: f.set_word<"unlogged">(id); return;
+    case point_state::external: f.set_word<"external">(id); return;
+  }
+  f.set(id, to_string(s));
+}
 
 // The cause a transit gateway gave for lost packets, most telling first.
 std::string_view tgw_loss_word(std::uint8_t kinds) noexcept {
@@ -369,16 +380,16 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     // ---- facts ----
     fact_set& f = conn.facts;
     switch (k.protocol) {
-      case 6: f.set(fact_id::protocol, "tcp"); break;
-      case 17: f.set(fact_id::protocol, "udp"); break;
-      case 1: f.set(fact_id::protocol, "icmp"); break;
-      case 58: f.set(fact_id::protocol, "icmpv6"); break;
-      default: f.set(fact_id::protocol, "other"); break;
+      case 6: f.set_word<"tcp">(fact_id::protocol); break;
+      case 17: f.set_word<"udp">(fact_id::protocol); break;
+      case 1: f.set_word<"icmp">(fact_id::protocol); break;
+      case 58: f.set_word<"icmpv6">(fact_id::protocol); break;
+      default: f.set_word<"other">(fact_id::protocol); break;
     }
-    f.set(fact_id::client_egress, word(conn.client_egress.state));
-    f.set(fact_id::server_ingress, word(conn.server_ingress.state));
-    f.set(fact_id::server_egress, word(conn.server_egress.state));
-    f.set(fact_id::client_ingress, word(conn.client_ingress.state));
+    set_state(f, fact_id::client_egress, conn.client_egress.state);
+    set_state(f, fact_id::server_ingress, conn.server_ingress.state);
+    set_state(f, fact_id::server_egress, conn.server_egress.state);
+    set_state(f, fact_id::client_ingress, conn.client_ingress.state);
 
     packet_evidence req, resp;  // every record of each way, any view, any action
     for (const auto& v : c.views) {
@@ -387,7 +398,11 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
         fold(resp, v.ev[back_way][a]);
       }
     }
-    f.set(fact_id::tgw_loss, !via_tgw ? "none" : tgw_loss_word(tgw_lost_request ? tgw_lost_request : tgw_lost_response));
+    if (!via_tgw) {
+      f.set_word<"none">(fact_id::tgw_loss);
+    } else {
+      f.set(fact_id::tgw_loss, tgw_loss_word(tgw_lost_request ? tgw_lost_request : tgw_lost_response));
+    }
     if (tgw_view && !gateway_view) {
       // The attachment's records are the evidence a routing verdict points at.
       at.tgw = tgw_view;
@@ -453,9 +468,13 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     }
 
     if (client_subnet && server_subnet) {
-      f.set(fact_id::same_subnet, client_subnet == server_subnet ? "true" : "false");
+      if (client_subnet == server_subnet) {
+        f.set_word<"true">(fact_id::same_subnet);  // an enumeration (true, false, unknown), not a boolean
+      } else {
+        f.set_word<"false">(fact_id::same_subnet);
+      }
     } else {
-      f.set(fact_id::same_subnet, "unknown");
+      f.set_word<"unknown">(fact_id::same_subnet);
     }
     f.set(fact_id::client_address, address_class(conn.client.ip));
     f.set(fact_id::server_address, address_class(conn.server.ip));
@@ -465,7 +484,13 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       if (v.reason == reject_reason_t::bpa) reason = v.reason;
       else if (reason == reject_reason_t::absent) reason = v.reason;
     }
-    f.set(fact_id::reject_reason, reason == reject_reason_t::absent ? "absent" : reason == reject_reason_t::bpa ? "bpa" : "other");
+    if (reason == reject_reason_t::absent) {
+      f.set_word<"absent">(fact_id::reject_reason);
+    } else if (reason == reject_reason_t::bpa) {
+      f.set_word<"bpa">(fact_id::reject_reason);
+    } else {
+      f.set_word<"other">(fact_id::reject_reason);
+    }
 
     bool gap = false, at_end = false, at_start = false, both_actions = !c.views.empty();
     for (const auto& v : c.views) {
@@ -477,23 +502,36 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       both_actions = both_actions && e.saw_accept && e.saw_reject;
     }
     f.set(fact_id::coverage_gap, gap);
-    f.set(fact_id::data_edge, at_end ? "end" : at_start ? "start" : "none");
+    if (at_end) {
+      f.set_word<"end">(fact_id::data_edge);
+    } else if (at_start) {
+      f.set_word<"start">(fact_id::data_edge);
+    } else {
+      f.set_word<"none">(fact_id::data_edge);
+    }
     // Configuration can say that every ENI involved is covered by a flow log capturing ALL traffic.
     const bool configured_all =
         !c.views.empty() && std::all_of(c.views.begin(), c.views.end(), [&](const view_state& v) {
           const configured_eni* cfg = snap.enis[v.eni].config;
           return cfg && cfg->captures_all.value_or(false);
         });
-    f.set(fact_id::traffic_type_all,
-          st.options.traffic_type_all || both_actions || configured_all ? "true" : "unknown");
+    if (st.options.traffic_type_all || both_actions || configured_all) {
+      f.set_word<"true">(fact_id::traffic_type_all);
+    } else {
+      f.set_word<"unknown">(fact_id::traffic_type_all);
+    }
     const auto server_cfg = st.configured_by_address.find(conn.server.ip);
     const auto server_logged =
         server_cfg == st.configured_by_address.end() ? std::nullopt : server_cfg->second->flow_logged;
-    f.set(fact_id::server_flow_log, !server_logged ? "unknown" : *server_logged ? "exists" : "none");
+    if (!server_logged) {
+      f.set_word<"unknown">(fact_id::server_flow_log);
+    } else {
+      f.set(fact_id::server_flow_log, *server_logged ? "exists" : "none");
+    }
     // Which kind of intermediary needs configuration to say; without it the fact stays unknown.
     if (!has_intermediary) {
-      f.set(fact_id::intermediary, "none");
-      f.set(fact_id::intermediary_leg, "none");
+      f.set_word<"none">(fact_id::intermediary);
+      f.set_word<"none">(fact_id::intermediary_leg);
     } else if (gateway_view) {
       at.gateway = gateway_view;
       if (const configured_eni* cfg = snap.enis[gateway_view->eni].config) {

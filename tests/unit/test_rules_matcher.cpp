@@ -130,6 +130,26 @@ TEST_CASE("matcher: min and max on counts") {
   CHECK_FALSE(matches("  response_reject_packets: {min: 6, max: 9}", f));
 }
 
+TEST_CASE("facts: a word known when compiling sets exactly what the same word at run time sets") {
+  auto both_ways = [](fact_id id, auto set_known, std::string_view word) {
+    fact_set known, by_word;
+    set_known(known, id);
+    by_word.set(id, word);
+    CHECK(known == by_word);
+    CHECK(known.word(id) == word);
+  };
+  both_ways(fact_id::protocol, [](fact_set& f, fact_id id) { f.set_word<"icmpv6">(id); }, "icmpv6");
+  // "true" is a boolean's second value and the first of same_subnet's three: each fact's own place.
+  both_ways(fact_id::syn, [](fact_set& f, fact_id id) { f.set_word<"true">(id); }, "true");
+  both_ways(fact_id::same_subnet, [](fact_set& f, fact_id id) { f.set_word<"true">(id); }, "true");
+  both_ways(fact_id::traffic_type_all, [](fact_set& f, fact_id id) { f.set_word<"unknown">(id); }, "unknown");
+  both_ways(fact_id::server_egress, [](fact_set& f, fact_id id) { f.set_word<"external">(id); }, "external");
+  fact_set f;
+  CHECK_THROWS_AS(f.set_word<"tcp">(fact_id::same_subnet), std::invalid_argument);
+  CHECK_THROWS_AS(f.set_word<"tcp">(fact_id::request_reject_packets), std::invalid_argument);
+  CHECK(f.empty());
+}
+
 TEST_CASE("matcher: a condition on a missing fact never matches, not even a negation") {
   const fact_set empty;
   CHECK_FALSE(matches("  protocol: tcp", empty));
