@@ -148,6 +148,8 @@ class conn_table {
     }
     slot* s = free_.back();
     free_.pop_back();
+    // The next new connection's slot, last touched when it was given back: fetched while this one fills.
+    if (!free_.empty()) prefetch_range(free_.back(), sizeof(slot));
     return s;
   }
 

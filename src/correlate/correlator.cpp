@@ -248,10 +248,12 @@ void sweep(correlator::state& st, std::int64_t up_to) {
   std::vector<keyed_conn*> stale, batch;
   // Only slots whose latest time is below the cutoff can be settled (record times are never negative).
   st.conns.for_each_stamped_below(cutoff, [&](keyed_conn& kc) { stale.push_back(&kc); });
+  // Detached as soon as found settled: its slot is in cache then (the index is not being walked now).
   detail::for_each_fetched_ahead(stale, [&](keyed_conn& kc) {
-    if (settled(kc.second, cutoff, st)) batch.push_back(&kc);
+    if (!settled(kc.second, cutoff, st)) return;
+    st.conns.detach(kc);
+    batch.push_back(&kc);
   });
-  for (keyed_conn* kc : batch) st.conns.detach(*kc);
   std::erase_if(st.ended, [&](keyed_conn* kc) {
     if (!settled(kc->second, cutoff, st)) return false;
     batch.push_back(kc);
