@@ -385,8 +385,12 @@ diagnosis diagnosis_builder::finish() {
   std::vector<std::uint32_t> order;
   order.reserve(listed_.size());
   std::vector<std::uint64_t> connections(listed_.size());  // by listed index
+  // Each flow's `listed`, packed: the port notes below name flows at random, and a 4-byte table of them
+  // stays in cache where the flows themselves (72 bytes each) missed for every note.
+  std::vector<std::uint32_t> listed_of(flows.size());
   for (std::uint32_t i = 0; i < flows.size(); ++i) {
     const auto& acc = flows[i];
+    listed_of[i] = acc.listed;
     if (suppressed(acc.client, acc.server, acc.server_port(), acc.protocol, verdict_of_rank(acc.worst_rank),
                    filters.suppressions)) {
       ++out.suppressed_flows;
@@ -412,7 +416,7 @@ diagnosis diagnosis_builder::finish() {
   // Client ports, for the listed flows only (the others are counted, not shown).
   std::vector<std::vector<std::uint16_t>> failed(listed_.size()), working(listed_.size());
   for (const auto& n : flows_->ports()) {
-    if (const std::uint32_t l = flows[n.flow].listed) (n.failed ? failed : working)[l - 1].push_back(n.port);
+    if (const std::uint32_t l = listed_of[n.flow]) (n.failed ? failed : working)[l - 1].push_back(n.port);
   }
   flows_->ports() = {};
   for (const std::uint32_t i : order) {
