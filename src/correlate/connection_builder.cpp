@@ -211,7 +211,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   };
   std::vector<order_entry> order;
   order.reserve(batch.size());
-  for_each_fetched_ahead(batch, [&](keyed_conn& kc) { order.push_back({kc.second.first, kc.first, &kc}); });
+  for_each_fetched_ahead(batch, [&](keyed_conn& kc) { order.push_back({kc.second.first, kc.first, &kc}); }, slot_head);
   std::sort(order.begin(), order.end(), [](const order_entry& x, const order_entry& y) {
     if (x.first != y.first) return x.first < y.first;
     const auto& a = x.key;
