@@ -211,7 +211,13 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   };
   std::vector<order_entry> order;
   order.reserve(batch.size());
-  for_each_fetched_ahead(batch, [&](keyed_conn& kc) { order.push_back({kc.second.first, kc.first, &kc}); }, slot_head);
+  // The same pass notes the gateway ENIs (it reads the views anyway).
+  std::int64_t oldest = INT64_MAX;
+  for_each_fetched_ahead(batch, [&](keyed_conn& kc) {
+    order.push_back({kc.second.first, kc.first, &kc});
+    oldest = std::min(oldest, kc.second.first);
+    note_gateway_enis(st, kc, own_of);
+  });
   std::sort(order.begin(), order.end(), [](const order_entry& x, const order_entry& y) {
     if (x.first != y.first) return x.first < y.first;
     const auto& a = x.key;
@@ -221,7 +227,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   for (std::size_t i = 0; i < order.size(); ++i) batch[i] = order[i].slot;
   order = {};
 
-  index_gateway_legs(st, batch, own_of);
+  index_gateway_legs(st, batch, own_of, oldest);
 
   // Names and evidence lines cost allocations; most connections are healthy and no report shows them,
   // so they are filled in only for connections the consumer keeps (st.want_detail).

@@ -131,7 +131,7 @@ struct view_state {
 };
 
 struct conn_state {
-  std::int64_t first = INT64_MAX, last = INT64_MIN;  ///< first: in the slot's first cache line, with the key
+  std::int64_t first = INT64_MAX, last = INT64_MIN;  ///< in the slot's first cache line, with the key
   small_vector<view_state, 2> views;  ///< inside the slot: most connections are seen by one or two ENIs
   small_vector<line_ref, 4> lines;    ///< every view's first few records per way and action
   /// Empty again, for the slot's next connection.
@@ -274,21 +274,22 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
 /// Calls `f` on each connection of a batch while the slots (views included) of those a few places ahead
 /// are fetched: by the time a batch is resolved it is far bigger than the caches, and every pass over
 /// it took a cache miss per slot and per views (nearly half of resolution's time).
-/// `bytes`: how much of each slot `f` reads (the key and times only: slot_head).
 template <class F>
-void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f, std::size_t bytes = sizeof(keyed_conn)) {
+void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f) {
   const std::size_t n = batch.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 4 < n) prefetch_range(batch[i + 4], bytes);
+    if (i + 4 < n) prefetch_range(batch[i + 4], sizeof(keyed_conn));
     f(*batch[i]);
   }
 }
-/// A slot's key and times, which lead it.
-inline constexpr std::size_t slot_head = sizeof(conn_key) + 2 * sizeof(std::int64_t);
 
-/// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp).
+
+/// Notes the gateway ENIs among a connection's views (before index_gateway_legs sees its batch).
+void note_gateway_enis(correlator::state& st, const keyed_conn& kc, const std::vector<std::vector<ip_address>>& own_of);
+/// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp);
+/// `oldest`: the batch's earliest first time (older legs can no longer be joined and are dropped).
 void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
-                        const std::vector<std::vector<ip_address>>& own_of);
+                        const std::vector<std::vector<ip_address>>& own_of, std::int64_t oldest);
 /// Joins a connection seen through a gateway ENI to the gateway's own leg to the same server, port and
 /// time; fills `conn.via` and returns the intermediary_leg fact's value.
 /// `detail` also names the gateway and lists its evidence lines in `conn.via`.

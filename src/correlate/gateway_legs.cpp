@@ -8,19 +8,20 @@
 
 namespace flowsleuth::detail {
 
-// Indexes the gateways' own legs in a batch: a view of an ENI that sits between the endpoints of some
-// connection, on a connection where that ENI is itself one end (NAT gateway → server).
+// A gateway ENI sits between the endpoints of some connection: its own addresses are known and are
+// neither end's.
+void note_gateway_enis(correlator::state& st, const keyed_conn& kc, const std::vector<std::vector<ip_address>>& own_of) {
+  const auto& [k, c] = kc;
+  for (const auto& v : c.views) {
+    const auto& own = own_of[v.eni];
+    if (!own.empty() && !contains(own, k.a) && !contains(own, k.b)) st.gateway_enis.insert(v.eni);
+  }
+}
+
+// Indexes the gateways' own legs in a batch: a view of a gateway ENI on a connection where that ENI is
+// itself one end (NAT gateway → server).
 void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& batch,
-                        const std::vector<std::vector<ip_address>>& own_of) {
-  std::int64_t oldest = INT64_MAX;
-  for_each_fetched_ahead(batch, [&](const keyed_conn& kc) {
-    const auto& [k, c] = kc;
-    oldest = std::min(oldest, c.first);
-    for (const auto& v : c.views) {
-      const auto& own = own_of[v.eni];
-      if (!own.empty() && !contains(own, k.a) && !contains(own, k.b)) st.gateway_enis.insert(v.eni);
-    }
-  });
+                        const std::vector<std::vector<ip_address>>& own_of, std::int64_t oldest) {
   if (st.gateway_enis.empty()) return;
   for_each_fetched_ahead(batch, [&](const keyed_conn& kc) {
     const auto& [k, c] = kc;
