@@ -490,6 +490,8 @@ diagnosis diagnosis_builder::finish() {
   flows_ = std::make_unique<detail::flow_store>();
   listed_.clear();
   listed_counts_.clear();
+  templates_.clear();  // the findings hold their own references
+  fact_sets_.clear();
   out.connection_counts = connection_counts_;
   out.connections.reserve(findings.size());
   for (auto i : by_severity) out.connections.push_back(std::move(findings[i]));
