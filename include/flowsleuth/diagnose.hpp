@@ -28,20 +28,6 @@ int severity_rank(verdict v) noexcept;
 /// or the gateway between them (`at: intermediary`).
 const observation_point& enforcing_point(const connection& c, const rule_blocking& b);
 
-struct connection_finding {
-  connection conn;
-  verdict outcome = verdict::inconclusive;
-  std::optional<rule_blocking> blocking;
-  std::string rule_id;  ///< empty when no rule matched
-  std::string explanation, remediation;
-  std::optional<config_assessment> config;  ///< with --config, for connections blocked by an SG or NACL
-};
-
-struct port_range {
-  std::uint16_t low = 0, high = 0;
-  friend bool operator==(const port_range&, const port_range&) = default;
-};
-
 /// The templates a finding's explanation and fix are written from: its rule's `explain` and `fix`, or
 /// fixed sentences (fixed_text).
 struct finding_templates {
@@ -49,6 +35,25 @@ struct finding_templates {
 };
 /// Fixed sentences as templates (braces escaped), for findings no rule made.
 std::shared_ptr<const finding_templates> fixed_text(std::string_view explanation, std::string_view remediation);
+
+struct connection_finding {
+  connection conn;
+  verdict outcome = verdict::inconclusive;
+  std::optional<rule_blocking> blocking;
+  std::string rule_id;  ///< empty when no rule matched
+  /// Filled from `conn` when read (explanation_of, remediation_of), like a flow's: on big inputs the
+  /// JSON report lists hundreds of thousands of connections. Null: no rule matched.
+  std::shared_ptr<const finding_templates> text;
+  std::optional<config_assessment> config;  ///< with --config, for connections blocked by an SG or NACL
+};
+
+std::string explanation_of(const connection_finding& f);
+std::string remediation_of(const connection_finding& f);  ///< empty when there is no fix to propose
+
+struct port_range {
+  std::uint16_t low = 0, high = 0;
+  friend bool operator==(const port_range&, const port_range&) = default;
+};
 
 struct flow_finding {
   std::uint8_t protocol = 0;

@@ -10,7 +10,6 @@
 #include <unordered_map>
 
 #include "flowsleuth/time_util.hpp"
-#include "diagnose/finding_text.hpp"
 #include "diagnose/flow_store.hpp"
 #include "util/serial_worker.hpp"
 
@@ -261,13 +260,7 @@ void diagnosis_builder::add_now(connection&& c) {
   const int rank = severity_rank(f.outcome);
   const bool kept = keep_ok_ || f.outcome != verdict::ok;
   const bool worse = rank < acc.worst_rank;
-  // Texts only for the connections a report lists: healthy ones number in the millions. Flows fill
-  // theirs when a report reads them.
-  if (kept && keep_connections_) {
-    const detail::template_subject s = detail::subject_of(c, f.blocking);
-    f.explanation = r ? detail::fill(r->explain, c.facts, s) : detail::no_rule_text(c.facts);
-    if (r) f.remediation = detail::fill(r->fix, c.facts, s);
-  }
+  if (r && kept && keep_connections_) f.text = templates_of(*r);  // filled when a report reads it
   if (config_ && kept) {
     // Names from configuration, so reports say "web-2" beside the ENI id (also for an ENI the logs lack).
     for (endpoint* e : {&c.client, &c.server}) {

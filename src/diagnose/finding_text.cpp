@@ -111,4 +111,14 @@ std::string remediation_of(const flow_finding& f) {
   return detail::fill(f.text->fix, detail::facts_or_none(f), detail::flow_subject(f));
 }
 
+std::string explanation_of(const connection_finding& f) {
+  if (!f.text) return detail::no_rule_text(f.conn.facts);
+  return detail::fill(f.text->explain, f.conn.facts, detail::subject_of(f.conn, f.blocking));
+}
+
+std::string remediation_of(const connection_finding& f) {
+  if (!f.text) return {};
+  return detail::fill(f.text->fix, f.conn.facts, detail::subject_of(f.conn, f.blocking));
+}
+
 }  // namespace flowsleuth

@@ -283,8 +283,8 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
     write_verdict(w, f.outcome, f.blocking, eni, subnet, f.rule_id, c.decided_by, c.first_reject, f.config ? &*f.config : nullptr);
     w.key("time_range");
     write_time_range(w, c.first, c.last);
-    w.key("explanation").value(f.explanation);
-    w.key("remediation").value(f.remediation);
+    w.key("explanation").value(explanation_of(f));
+    w.key("remediation").value(remediation_of(f));
     write_config(w, f.config ? &*f.config : nullptr);
     w.key("observation_points").begin_object();
     for (const auto& [name, p] : {std::pair{"client_egress", &c.client_egress}, {"server_ingress", &c.server_ingress},
