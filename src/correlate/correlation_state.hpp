@@ -283,7 +283,6 @@ void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f) {
   }
 }
 
-
 /// Notes the gateway ENIs among a connection's views (before index_gateway_legs sees its batch).
 void note_gateway_enis(correlator::state& st, const keyed_conn& kc, const std::vector<std::vector<ip_address>>& own_of);
 /// Indexes the gateways' own legs (NAT gateway → server) in a batch, for join_gateway_leg (gateway_legs.cpp);

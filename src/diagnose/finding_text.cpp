@@ -1,12 +1,30 @@
-#include "diagnose/finding_text.hpp"
+// A finding's explanation and fix, filled from its rule's templates when a report reads them: for a
+// connection from the connection itself, for a flow from what it kept of its deciding connection.
 
+#include <cstdint>
 #include <fmt/format.h>
+#include <optional>
+#include <string>
+#include <string_view>
 
+#include "flowsleuth/diagnose.hpp"
 #include "flowsleuth/time_util.hpp"
 
 namespace flowsleuth {
-namespace detail {
 namespace {
+
+/// What the placeholders of docs/rules.md name, for one connection.
+struct template_subject {
+  std::uint8_t protocol = 0;
+  const endpoint* client = nullptr;  ///< its port is not read: client_port is
+  const endpoint* server = nullptr;
+  std::optional<std::uint16_t> client_port;
+  std::optional<std::int64_t> first_reject;
+  std::int64_t first = 0, last = 0;
+  bool placed = false;  ///< a blocking layer is placed, so blocking.* have values where these are not empty
+  std::string_view blocking_eni, blocking_subnet;
+};
+
 
 std::optional<std::string> lookup(const template_subject& s, std::string_view name) {
   const endpoint& client = *s.client;
@@ -57,8 +75,6 @@ template_subject flow_subject(const flow_finding& f) {
   return s;
 }
 
-}  // namespace
-
 template_subject subject_of(const connection& c, const std::optional<rule_blocking>& blocking) {
   template_subject s;
   s.protocol = c.protocol;
@@ -81,13 +97,19 @@ std::string fill(std::string_view templ, const fact_set& facts, const template_s
   return trim(expand_template(templ, facts, [&](std::string_view name) { return lookup(s, name); }));
 }
 
-std::string no_rule_text(const fact_set& facts) {
+// Without a rule, the facts: so a rule can be written for them.
+std::string explanation(const finding_templates* t, const fact_set& facts, const template_subject& s) {
+  if (t) return fill(t->explain, facts, s);
   std::string out = "no rule of the pack matches this evidence:";
   for (const auto& [name, value] : facts.entries()) out += fmt::format(" {}={}", name, value);
   return out;
 }
 
-}  // namespace detail
+std::string remediation(const finding_templates* t, const fact_set& facts, const template_subject& s) {
+  return t ? fill(t->fix, facts, s) : std::string();
+}
+
+}  // namespace
 
 std::shared_ptr<const finding_templates> fixed_text(std::string_view explanation, std::string_view remediation) {
   auto escaped = [](std::string_view text) {
@@ -101,24 +123,16 @@ std::shared_ptr<const finding_templates> fixed_text(std::string_view explanation
   return std::make_shared<const finding_templates>(finding_templates{escaped(explanation), escaped(remediation)});
 }
 
-std::string explanation_of(const flow_finding& f) {
-  if (!f.text) return detail::no_rule_text(detail::facts_or_none(f));
-  return detail::fill(f.text->explain, detail::facts_or_none(f), detail::flow_subject(f));
-}
+std::string explanation_of(const flow_finding& f) { return explanation(f.text.get(), facts_or_none(f), flow_subject(f)); }
 
-std::string remediation_of(const flow_finding& f) {
-  if (!f.text) return {};
-  return detail::fill(f.text->fix, detail::facts_or_none(f), detail::flow_subject(f));
-}
+std::string remediation_of(const flow_finding& f) { return remediation(f.text.get(), facts_or_none(f), flow_subject(f)); }
 
 std::string explanation_of(const connection_finding& f) {
-  if (!f.text) return detail::no_rule_text(f.conn.facts);
-  return detail::fill(f.text->explain, f.conn.facts, detail::subject_of(f.conn, f.blocking));
+  return explanation(f.text.get(), f.conn.facts, subject_of(f.conn, f.blocking));
 }
 
 std::string remediation_of(const connection_finding& f) {
-  if (!f.text) return {};
-  return detail::fill(f.text->fix, f.conn.facts, detail::subject_of(f.conn, f.blocking));
+  return remediation(f.text.get(), f.conn.facts, subject_of(f.conn, f.blocking));
 }
 
 }  // namespace flowsleuth
