@@ -25,7 +25,7 @@ namespace flowsleuth::detail {
 template <class Key, class Value, class Hash>
 class conn_table {
  public:
-  struct slot {
+  struct alignas(64) slot {
     Key first;
     Value second;
   };

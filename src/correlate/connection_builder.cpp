@@ -69,7 +69,7 @@ bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state
   ways w;
   for (const auto& v : c.views) {
     for (int d = 0; d < 2; ++d) {
-      for (int a = 0; a < 2; ++a) fold(w.all[d][a], v.ev[d][a]);
+      for (int a = 0; a < 2; ++a) fold(w.all[d][a], c.ev(v, d, a));
     }
   }
   auto any_of = [&](int d, auto pred) { return pred(w.all[d][0]) || pred(w.all[d][1]); };
@@ -241,6 +241,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     int out_way = 0;
     std::string_view decided_by;
     std::span<const line_ref> lines;  // the connection's record references
+    const conn_state* conn = nullptr;  // its evidence (conn_state::ev)
   };
   auto name_of = [&](std::uint32_t eni) -> const std::string& { return snap.enis[eni].name; };
   auto subnet_of = [&](std::uint32_t eni) -> const std::string& { return snap.strings[snap.enis[eni].subnet]; };
@@ -252,8 +253,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       if (v) {
         p.eni = name_of(v->eni);
         p.subnet = subnet_of(v->eni);
-        p.accepted = expand(v->ev[way][0], at.lines, v->eni, way, 0, snap);
-        p.rejected = expand(v->ev[way][1], at.lines, v->eni, way, 1, snap);
+        p.accepted = expand(at.conn->ev(*v, way, 0), at.lines, v->eni, way, 0, snap);
+        p.rejected = expand(at.conn->ev(*v, way, 1), at.lines, v->eni, way, 1, snap);
       } else if (owner) {
         p.eni = name_of(owner);
       }
@@ -271,7 +272,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       join_gateway_leg(st, snap, *at.gateway, conn, true);
     } else if (at.tgw) {
       conn.via.eni = name_of(at.tgw->eni);
-      conn.via.accepted = expand(at.tgw->ev[at.out_way][0], at.lines, at.tgw->eni, at.out_way, 0, snap);
+      conn.via.accepted = expand(at.conn->ev(*at.tgw, at.out_way, 0), at.lines, at.tgw->eni, at.out_way, 0, snap);
     }
   };
 
@@ -284,6 +285,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     const int back_way = 1 - out_way;
     at.out_way = out_way;
     at.lines = {c.lines.data(), c.lines.size()};
+    at.conn = &c;
     conn.client.ip = client_is_a ? k.a : k.b;
     conn.server.ip = client_is_a ? k.b : k.a;
     if (!icmp) {
@@ -358,8 +360,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
 
     auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who, std::uint32_t& owner) {
       if (v) {
-        p.accepted = summarize(v->ev[way][0]);
-        p.rejected = summarize(v->ev[way][1]);
+        p.accepted = summarize(c.ev(*v, way, 0));
+        p.rejected = summarize(c.ev(*v, way, 1));
         p.state = state_of(p.accepted, p.rejected);
         return;
       }
@@ -400,8 +402,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     packet_evidence req, resp;  // every record of each way, any view, any action
     for (const auto& v : c.views) {
       for (int a = 0; a < 2; ++a) {
-        fold(req, v.ev[out_way][a]);
-        fold(resp, v.ev[back_way][a]);
+        fold(req, c.ev(v, out_way, a));
+        fold(resp, c.ev(v, back_way, a));
       }
     }
     if (!via_tgw) {
@@ -412,7 +414,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     if (tgw_view && !gateway_view) {
       // The attachment's records are the evidence a routing verdict points at.
       at.tgw = tgw_view;
-      conn.via.accepted = summarize(tgw_view->ev[out_way][0]);
+      conn.via.accepted = summarize(c.ev(*tgw_view, out_way, 0));
       conn.via.state = conn.via.accepted.any() ? point_state::accept : point_state::none;
     }
     f.set(fact_id::response_size_shape,
@@ -439,13 +441,13 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     std::int64_t last_accept = INT64_MIN;
     bool closed = false;
     for (const auto& v : c.views) {
-      req_rej += v.ev[out_way][1].packets;
-      resp_rej += v.ev[back_way][1].packets;
+      req_rej += c.ev(v, out_way, 1).packets;
+      resp_rej += c.ev(v, back_way, 1).packets;
       for (int d = 0; d < 2; ++d) {
-        if (v.ev[d][1].any()) first_reject = std::min(first_reject.value_or(INT64_MAX), v.ev[d][1].first);
-        if (v.ev[d][0].any()) {
-          last_accept = std::max(last_accept, v.ev[d][0].last);
-          if (v.ev[d][0].flags_known && (v.ev[d][0].flags & (fin | rst))) closed = true;
+        if (c.ev(v, d, 1).any()) first_reject = std::min(first_reject.value_or(INT64_MAX), c.ev(v, d, 1).first);
+        if (c.ev(v, d, 0).any()) {
+          last_accept = std::max(last_accept, c.ev(v, d, 0).last);
+          if (c.ev(v, d, 0).flags_known && (c.ev(v, d, 0).flags & (fin | rst))) closed = true;
         }
       }
     }
@@ -464,8 +466,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       std::int64_t first_accept = INT64_MAX;
       for (const auto& v : c.views) {
         for (int d = 0; d < 2; ++d) {
-          if (v.ev[d][1].flags_known && (v.ev[d][1].flags & syn)) syn_rejected = true;
-          if (v.ev[d][0].any()) first_accept = std::min(first_accept, v.ev[d][0].first);
+          if (c.ev(v, d, 1).flags_known && (c.ev(v, d, 1).flags & syn)) syn_rejected = true;
+          if (c.ev(v, d, 0).any()) first_accept = std::min(first_accept, c.ev(v, d, 0).first);
         }
       }
       const bool late = closed ? !syn_rejected && req_rej + resp_rej <= 4 && *first_reject > first_accept

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -118,25 +119,52 @@ struct evidence_acc {
 };
 
 struct view_state {
+  /// Where the view's evidence per way and action sits among the connection's accumulators
+  /// (conn_state::ev); `none` until a record of that way and action arrives. Most views fill two of
+  /// their four (both ways ACCEPTed), so a slot holds accumulators, not four per view.
+  static constexpr std::uint16_t none = 0xffff;
+  std::uint16_t acc[2][2] = {{none, none}, {none, none}};  // [0: a→b, 1: b→a][0: accept, 1: reject]
+  direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
+  reject_reason_t reason = reject_reason_t::absent;
+  std::uint8_t tgw_lost[2] = {0, 0};  // transit gateway: causes of lost packets per way (bits, see observation)
   std::uint32_t eni = 0;
   // End of the latest accepted record with FIN or RST at this ENI. A SYN starting after it is a new
   // connection; one inside that window is the same short connection's other direction (3 and 19 share
   // a window). Per ENI, because another ENI logs the same packets in its own, unaligned windows.
   // INT64_MIN: none yet (record times are never negative). Not an optional: 8 bytes less per view.
   std::int64_t closed_at = INT64_MIN;
-  evidence_acc ev[2][2];  // [0: a→b, 1: b→a][0: accept, 1: reject]
-  direction_t dir_of[2] = {direction_t::none, direction_t::none};  // flow-direction of each way, if logged
-  reject_reason_t reason = reject_reason_t::absent;
-  std::uint8_t tgw_lost[2] = {0, 0};  // transit gateway: causes of lost packets per way (bits, see observation)
 };
+static_assert(sizeof(view_state) == 32);
 
+// A live connection, in one pooled slot with its key: 384 bytes (six cache lines) where four
+// accumulators per view took 552 (ten, unaligned), and the merge fetches a slot per record.
 struct conn_state {
   std::int64_t first = INT64_MAX, last = INT64_MIN;  ///< in the slot's first cache line, with the key
   small_vector<view_state, 2> views;  ///< inside the slot: most connections are seen by one or two ENIs
-  small_vector<line_ref, 4> lines;    ///< every view's first few records per way and action
+  small_vector<evidence_acc, 4> accs;  ///< the views' evidence, as view_state::acc places it
+  small_vector<line_ref, 4> lines;     ///< every view's first few records per way and action
+
+  /// View `v`'s evidence of one way and action (empty when it has none).
+  const evidence_acc& ev(const view_state& v, int way, int act) const noexcept {
+    static constexpr evidence_acc empty{};
+    const std::uint16_t i = v.acc[way][act];
+    return i == view_state::none ? empty : accs[i];
+  }
+  /// The same, made when absent, to add a record to.
+  evidence_acc& ev_to_fill(view_state& v, int way, int act) {
+    std::uint16_t& i = v.acc[way][act];
+    if (i == view_state::none) {
+      // At most 4 per view; a 5-tuple seen by 16 000 ENIs is not a real one, but must not corrupt.
+      if (accs.size() >= view_state::none) throw std::length_error("a connection seen by more than 16383 ENIs");
+      i = static_cast<std::uint16_t>(accs.size());
+      accs.push_back(evidence_acc{});
+    }
+    return accs[i];
+  }
   /// Empty again, for the slot's next connection.
   void reset() noexcept {
     views.clear();
+    accs.clear();
     lines.clear();
     first = INT64_MAX;
     last = INT64_MIN;

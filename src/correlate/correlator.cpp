@@ -292,6 +292,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     // The table is far larger than the caches, and each record needs its index entry and its slot
     // (views and line references inside): a miss each. Fetched ahead in stages, they overlap instead
     // of adding up.
+    if (i + 32 < n) detail::prefetch_range(&s.observations[i + 32], sizeof(observation));
     if (i + 16 < n) st.conns.prefetch_entry(s.observations[i + 16].hash);
     if (i + 8 < n) st.conns.prefetch_slot(s.observations[i + 8].hash);
     if (std::binary_search(s.dropped.begin(), s.dropped.end(), i)) continue;
@@ -371,7 +372,7 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     }
     const int way = o.from_a ? 0 : 1;
     const int act = o.action == action_t::reject ? 1 : 0;
-    add_evidence(c, vit->ev[way][act], o, s.file, eni, way, act);
+    add_evidence(c, c.ev_to_fill(*vit, way, act), o, s.file, eni, way, act);
     if (o.direction != direction_t::none) vit->dir_of[way] = o.direction;
     vit->tgw_lost[way] |= o.tgw_lost_kinds;
     if (o.reason != reject_reason_t::absent && (vit->reason == reject_reason_t::absent || o.reason == reject_reason_t::bpa)) {

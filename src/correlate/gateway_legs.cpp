@@ -34,10 +34,10 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& b
       gateway_leg g;
       g.first = c.first;
       g.last = c.last;
-      g.request_accepted = v.ev[req][0].any();
-      g.request_rejected = v.ev[req][1].any();
-      g.response_accepted = v.ev[1 - req][0].any();
-      g.response_rejected = v.ev[1 - req][1].any();
+      g.request_accepted = c.ev(v, req, 0).any();
+      g.request_rejected = c.ev(v, req, 1).any();
+      g.response_accepted = c.ev(v, 1 - req, 0).any();
+      g.response_rejected = c.ev(v, 1 - req, 1).any();
       for (const auto& [way, rejected] : {std::pair{1 - req, 1}, std::pair{req, 1}, std::pair{req, 0}}) {
         for (const line_ref& l : c.lines) {
           if (g.line_count < g.lines.size() && l.belongs_to(v.eni, way, rejected)) g.lines[g.line_count++] = l;
