@@ -186,6 +186,54 @@ bool sibling_index::other_accepts(const connection& c, std::uint32_t eni, std::u
   return (it->second[0] != 0 && it->second[0] != eni) || (it->second[1] != 0 && it->second[1] != eni);
 }
 
+void sort_by_time_then_key(std::vector<order_entry>& order) {
+  auto key_less = [](const order_entry& x, const order_entry& y) {
+    const auto& a = x.key;
+    const auto& b = y.key;
+    return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
+  };
+  // A batch's connections start within a few thousand seconds of each other, a hundred or more in the
+  // same second: placed by second first (a counting sort), only each second's few are compared by key,
+  // where one sort of the whole batch compared every entry some twenty times.
+  std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (const auto& e : order) {
+    if (e.first == INT64_MAX) continue;  // no time at all: after every timed one
+    lo = std::min(lo, e.first);
+    hi = std::max(hi, e.first);
+  }
+  const std::size_t n = order.size();
+  const auto span = lo <= hi ? static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) : 0;
+  if (n < 64 || span > 2 * n + 4096) {
+    std::sort(order.begin(), order.end(), [&](const order_entry& x, const order_entry& y) {
+      return x.first != y.first ? x.first < y.first : key_less(x, y);
+    });
+    return;
+  }
+  // Bucket span + 1 holds the untimed. Entries are swapped into their buckets in place (American flag
+  // sort): a batch can be every live connection at once, and a second copy of it would double that.
+  const std::size_t buckets = static_cast<std::size_t>(span) + 2;
+  auto bucket_of = [&](const order_entry& e) {
+    return e.first == INT64_MAX ? buckets - 1 : static_cast<std::size_t>(e.first - lo);
+  };
+  std::vector<std::uint32_t> start(buckets + 1, 0);
+  for (const auto& e : order) ++start[bucket_of(e) + 1];
+  for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+  std::vector<std::uint32_t> next(start.begin(), start.end() - 1);
+  for (std::size_t b = 0; b < buckets; ++b) {
+    while (next[b] < start[b + 1]) {
+      const std::size_t to = bucket_of(order[next[b]]);
+      if (to == b) {
+        ++next[b];
+      } else {
+        std::swap(order[next[b]], order[next[to]++]);
+      }
+    }
+  }
+  for (std::size_t b = 0; b < buckets; ++b) {
+    if (start[b + 1] - start[b] > 1) std::sort(order.begin() + start[b], order.begin() + start[b + 1], key_less);
+  }
+}
+
 void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_conn*>& batch,
                    const std::function<void(connection&&)>& emit) {
   // Address → ENI, for ENIs whose own address is known: tells "logged, but no record" from "not logged".
@@ -204,11 +252,6 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
 
   // Deterministic order: by first time, then key. Sorted as copies of both: through the slot pointers,
   // each comparison was a cache miss or two.
-  struct order_entry {
-    std::int64_t first;
-    conn_key key;
-    keyed_conn* slot;
-  };
   std::vector<order_entry> order;
   order.reserve(batch.size());
   // The same pass notes the gateway ENIs (it reads the views anyway).
@@ -218,12 +261,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     oldest = std::min(oldest, kc.second.first);
     note_gateway_enis(st, kc, own_of);
   });
-  std::sort(order.begin(), order.end(), [](const order_entry& x, const order_entry& y) {
-    if (x.first != y.first) return x.first < y.first;
-    const auto& a = x.key;
-    const auto& b = y.key;
-    return std::tie(a.a, a.pa, a.b, a.pb, a.protocol) < std::tie(b.a, b.pa, b.b, b.pb, b.protocol);
-  });
+  sort_by_time_then_key(order);
   for (std::size_t i = 0; i < order.size(); ++i) batch[i] = order[i].slot;
   order = {};
 

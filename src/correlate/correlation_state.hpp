@@ -323,6 +323,15 @@ void index_gateway_legs(correlator::state& st, const std::vector<keyed_conn*>& b
 std::string_view join_gateway_leg(const correlator::state& st, const eni_snapshot& snap, const view_state& gateway,
                                   connection& conn, bool detail);
 
+/// A connection of a batch to order: copies of what the order reads, and its slot.
+struct order_entry {
+  std::int64_t first;
+  conn_key key;
+  keyed_conn* slot;
+};
+/// By first time (untimed last), then key: the order a batch is resolved in (exposed for its test).
+void sort_by_time_then_key(std::vector<order_entry>& order);
+
 /// Resolves a batch of connections, in a deterministic order (first seen, then 5-tuple), and hands each
 /// to `emit` — except those waiting for sibling_eni_accepts, which go to st.waiting.
 /// Reads only what the merge never changes in `st` (configuration, options) and the resolver's own parts
