@@ -260,7 +260,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     order.push_back({kc.second.first, kc.first, &kc});
     oldest = std::min(oldest, kc.second.first);
     note_gateway_enis(st, kc, own_of);
-  });
+  }, head_bytes);
   sort_by_time_then_key(order);
   for (std::size_t i = 0; i < order.size(); ++i) batch[i] = order[i].slot;
   order = {};

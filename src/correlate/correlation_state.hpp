@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -301,15 +302,21 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
 
 /// Calls `f` on each connection of a batch while the slots (views included) of those a few places ahead
 /// are fetched: by the time a batch is resolved it is far bigger than the caches, and every pass over
-/// it took a cache miss per slot and per views (nearly half of resolution's time).
+/// it took a cache miss per slot and per views (nearly half of resolution's time). `bytes`: how much of
+/// each slot the pass reads (head_bytes when only the key, times and inline views).
 template <class F>
-void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f) {
+void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f, std::size_t bytes = sizeof(keyed_conn)) {
   const std::size_t n = batch.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 4 < n) prefetch_range(batch[i + 4], sizeof(keyed_conn));
+    if (i + 4 < n) prefetch_range(batch[i + 4], bytes);
     f(*batch[i]);
   }
 }
+/// A slot's first two cache lines: its key, times and inline views — all that ordering a batch, noting
+/// gateways and checking whether a connection is settled read (the evidence and lines come after).
+/// (A small_vector's heap pointer, last in it, is read only once it has spilled.)
+inline constexpr std::size_t head_bytes = 128;
+static_assert(offsetof(keyed_conn, second) + offsetof(conn_state, accs) - sizeof(void*) <= head_bytes);
 
 /// Notes the gateway ENIs among a connection's views (before index_gateway_legs sees its batch).
 void note_gateway_enis(correlator::state& st, const keyed_conn& kc, const std::vector<std::vector<ip_address>>& own_of);

@@ -253,7 +253,7 @@ void sweep(correlator::state& st, std::int64_t up_to) {
     if (!settled(kc.second, cutoff, st)) return;
     st.conns.detach(kc);
     batch.push_back(&kc);
-  });
+  }, detail::head_bytes);
   std::erase_if(st.ended, [&](keyed_conn* kc) {
     if (!settled(kc->second, cutoff, st)) return false;
     batch.push_back(kc);
