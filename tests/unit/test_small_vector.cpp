@@ -55,3 +55,19 @@ TEST_CASE("small vector: cleared, it starts inline again and keeps nothing of be
   v.push_back({9, 90});
   CHECK(ids(v) == std::vector<std::uint32_t>{7, 8, 9});
 }
+
+TEST_CASE("small vector: a copy has the same elements, inline or spilled, and is independent") {
+  small_vector<item, 2> spilled;
+  for (std::uint32_t i = 0; i < 4; ++i) spilled.push_back({i, i * 10});
+  small_vector<item, 2> copy = spilled;
+  CHECK(ids(copy) == std::vector<std::uint32_t>{0, 1, 2, 3});
+  copy[0].time = 99;
+  CHECK(spilled[0].time == 0);
+  small_vector<item, 2> small;
+  small.push_back({5, 50});
+  copy = small;  // back to inline
+  CHECK(ids(copy) == std::vector<std::uint32_t>{5});
+  copy.push_back({6, 60});
+  copy.push_back({7, 70});
+  CHECK(ids(copy) == std::vector<std::uint32_t>{5, 6, 7});
+}
