@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::uint8_t fin = 1, syn = 2, rst = 4, syn_ack = 18;
 
-bool syn_only(const packet_evidence& e) noexcept { return e.flags_known && (e.flags & syn) && !(e.flags & 16); }
-bool has_syn_ack(const packet_evidence& e) noexcept { return e.flags_known && (e.flags & syn_ack) == syn_ack; }
+bool syn_only(const evidence_acc& e) noexcept { return e.flags_known && (e.flags & syn) && !(e.flags & 16); }
+bool has_syn_ack(const evidence_acc& e) noexcept { return e.flags_known && (e.flags & syn_ack) == syn_ack; }
 
 // Ports that name a service: below 1024, or well-known server ports above it.
 bool service_port(std::uint16_t p) noexcept {
@@ -28,13 +28,15 @@ bool service_port(std::uint16_t p) noexcept {
   return std::find(known.begin(), known.end(), p) != known.end();
 }
 
+// Evidence per way and action summed over every view: [0: a→b, 1: b→a][0: accept, 1: reject]. Worked out
+// once per connection; client and server, the request and response totals and the REJECT facts all
+// read it (they were five passes over the views).
 struct ways {
-  // Evidence per way summed over every view: [0: a→b, 1: b→a][accept, reject]
-  packet_evidence all[2][2];
+  evidence_acc all[2][2];
 };
 
-template <class Evidence>
-void fold(packet_evidence& into, const Evidence& e) {
+template <class Into, class Evidence>
+void fold(Into& into, const Evidence& e) {
   if (!e.any()) return;
   if (!into.any()) {
     into.first = e.first;
@@ -48,7 +50,7 @@ void fold(packet_evidence& into, const Evidence& e) {
   into.bytes += e.bytes;
   into.flags |= e.flags;
   into.flags_known = into.flags_known || e.flags_known;
-  if constexpr (std::is_same_v<Evidence, packet_evidence>) {
+  if constexpr (std::is_same_v<Evidence, packet_evidence> && std::is_same_v<Into, packet_evidence>) {
     for (const auto& l : e.lines) {
       if (into.lines.size() < 8) into.lines.push_back(l);
     }
@@ -65,13 +67,17 @@ bool listens(const correlator::state& st, const ip_address& ip, std::uint16_t po
 }
 
 // Decides whether endpoint a is the client. Records the evidence that decided in `by`.
-bool a_is_client(const conn_key& k, const conn_state& c, const correlator::state& st, std::string_view& by) {
+ways ways_of(const conn_state& c) {
   ways w;
   for (const auto& v : c.views) {
     for (int d = 0; d < 2; ++d) {
       for (int a = 0; a < 2; ++a) fold(w.all[d][a], c.ev(v, d, a));
     }
   }
+  return w;
+}
+
+bool a_is_client(const conn_key& k, const ways& w, const correlator::state& st, std::string_view& by) {
   auto any_of = [&](int d, auto pred) { return pred(w.all[d][0]) || pred(w.all[d][1]); };
   if (any_of(0, syn_only) || any_of(1, has_syn_ack)) {
     by = "tcp-flags";
@@ -157,7 +163,7 @@ std::string_view tgw_loss_word(std::uint8_t kinds) noexcept {
 
 // TCP without tcp-flags: a SYN carries options (Linux 60 bytes over IPv4, Windows 52, macOS 64; IPv6 adds
 // 20) and a RST none (40, IPv6 60) — but so does a bare ACK, so sizes alone only ever say "possible".
-std::string_view size_shape(const packet_evidence& req, const packet_evidence& resp, bool v6) {
+std::string_view size_shape(const evidence_acc& req, const evidence_acc& resp, bool v6) {
   if (!resp.any() || resp.packets == 0 || !req.any() || req.packets == 0) return "unknown";
   const std::uint64_t header = v6 ? 60 : 40;
   const std::uint64_t syn_low = v6 ? 72 : 52, syn_high = v6 ? 84 : 64;
@@ -318,7 +324,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     connection conn;
     conn.protocol = k.protocol;
     const bool icmp = k.protocol == 1 || k.protocol == 58;
-    const bool client_is_a = a_is_client(k, c, st, at.decided_by);
+    const ways w = ways_of(c);
+    const bool client_is_a = a_is_client(k, w, st, at.decided_by);
     const int out_way = client_is_a ? 0 : 1;  // client → server packets
     const int back_way = 1 - out_way;
     at.out_way = out_way;
@@ -437,12 +444,10 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     set_state(f, fact_id::server_egress, conn.server_egress.state);
     set_state(f, fact_id::client_ingress, conn.client_ingress.state);
 
-    packet_evidence req, resp;  // every record of each way, any view, any action
-    for (const auto& v : c.views) {
-      for (int a = 0; a < 2; ++a) {
-        fold(req, c.ev(v, out_way, a));
-        fold(resp, c.ev(v, back_way, a));
-      }
+    evidence_acc req, resp;  // every record of each way, any view, any action
+    for (int a = 0; a < 2; ++a) {
+      fold(req, w.all[out_way][a]);
+      fold(resp, w.all[back_way][a]);
     }
     if (!via_tgw) {
       f.set_word<"none">(fact_id::tgw_loss);
@@ -474,19 +479,20 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       f.set(fact_id::response_accepted_before_reject,
             resp_point.accepted.any() && resp_point.accepted.first < resp_point.rejected.first);
     }
-    std::uint64_t req_rej = 0, resp_rej = 0;
+    // (An accumulator's flags hold only bits some record logged, so a bit set means it was seen.)
+    const std::uint64_t req_rej = w.all[out_way][1].packets, resp_rej = w.all[back_way][1].packets;
     std::optional<std::int64_t> first_reject;
-    std::int64_t last_accept = INT64_MIN;
-    bool closed = false;
-    for (const auto& v : c.views) {
-      req_rej += c.ev(v, out_way, 1).packets;
-      resp_rej += c.ev(v, back_way, 1).packets;
-      for (int d = 0; d < 2; ++d) {
-        if (c.ev(v, d, 1).any()) first_reject = std::min(first_reject.value_or(INT64_MAX), c.ev(v, d, 1).first);
-        if (c.ev(v, d, 0).any()) {
-          last_accept = std::max(last_accept, c.ev(v, d, 0).last);
-          if (c.ev(v, d, 0).flags_known && (c.ev(v, d, 0).flags & (fin | rst))) closed = true;
-        }
+    std::int64_t last_accept = INT64_MIN, first_accept = INT64_MAX;
+    bool closed = false, syn_rejected = false;
+    for (int d = 0; d < 2; ++d) {
+      const evidence_acc& rejected = w.all[d][1];
+      const evidence_acc& accepted = w.all[d][0];
+      if (rejected.any()) first_reject = std::min(first_reject.value_or(INT64_MAX), rejected.first);
+      if (rejected.flags & syn) syn_rejected = true;
+      if (accepted.any()) {
+        last_accept = std::max(last_accept, accepted.last);
+        first_accept = std::min(first_accept, accepted.first);
+        if (accepted.flags & (fin | rst)) closed = true;
       }
     }
     conn.first_reject = first_reject;
@@ -500,14 +506,6 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       // starts after the last accepted packet.
       const bool worked = (conn.server_ingress.accepted.any() || conn.client_egress.accepted.any()) &&
                           (conn.server_egress.accepted.any() || conn.client_ingress.accepted.any());
-      bool syn_rejected = false;
-      std::int64_t first_accept = INT64_MAX;
-      for (const auto& v : c.views) {
-        for (int d = 0; d < 2; ++d) {
-          if (c.ev(v, d, 1).flags_known && (c.ev(v, d, 1).flags & syn)) syn_rejected = true;
-          if (c.ev(v, d, 0).any()) first_accept = std::min(first_accept, c.ev(v, d, 0).first);
-        }
-      }
       const bool late = closed ? !syn_rejected && req_rej + resp_rej <= 4 && *first_reject > first_accept
                                : *first_reject > last_accept;
       f.set(fact_id::rejects_only_after_close, worked && late);

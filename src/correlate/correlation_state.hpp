@@ -306,9 +306,11 @@ inline point_state state_of(const packet_evidence& acc, const packet_evidence& r
 /// each slot the pass reads (head_bytes when only the key, times and inline views).
 template <class F>
 void for_each_fetched_ahead(const std::vector<keyed_conn*>& batch, F&& f, std::size_t bytes = sizeof(keyed_conn)) {
+  // Passes that read only a slot's head do little with each: they need their fetches further ahead.
+  const std::size_t ahead = bytes < sizeof(keyed_conn) ? 12 : 4;
   const std::size_t n = batch.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 4 < n) prefetch_range(batch[i + 4], bytes);
+    if (i + ahead < n) prefetch_range(batch[i + ahead], bytes);
     f(*batch[i]);
   }
 }

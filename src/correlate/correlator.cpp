@@ -90,6 +90,8 @@ class correlate_sink final : public block_sink {
     observations.clear();
     raw_addresses.clear();
     dropped.clear();
+    reason_layout_ = nullptr;
+    layout_has_reason_ = false;
   }
   void on_record(const flow_record& r, const record_origin& at) override {
     observation o;
@@ -133,7 +135,12 @@ class correlate_sink final : public block_sink {
     o.flags = r.tcp_flags;
     o.action = r.has(field_id::action) ? r.action : action_t::none;
     o.direction = r.has(field_id::flow_direction) ? r.flow_direction : direction_t::none;
-    if (r.source_layout && r.source_layout->has(field_id::reject_reason)) {
+    if (r.source_layout != reason_layout_) {
+      // A layout's columns are searched once per block, not for every record.
+      reason_layout_ = r.source_layout;
+      layout_has_reason_ = r.source_layout && r.source_layout->has(field_id::reject_reason);
+    }
+    if (layout_has_reason_) {
       const auto rr = r.text[static_cast<std::size_t>(field_id::reject_reason)];
       o.reason = rr == "-" ? reject_reason_t::dash : rr == "BPA" ? reject_reason_t::bpa : reject_reason_t::other;
     }
@@ -154,6 +161,10 @@ class correlate_sink final : public block_sink {
   std::vector<observation> observations;
   std::vector<std::pair<ip_address, ip_address>> raw_addresses;
   std::vector<std::size_t> dropped;
+
+ private:
+  const layout* reason_layout_ = nullptr;  // the layout layout_has_reason_ was found for
+  bool layout_has_reason_ = false;
 };
 
 // How long a connection stays open to more records after its last one, once later data has been read:
