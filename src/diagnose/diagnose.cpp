@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
+#include <future>
 #include <map>
 #include <cstring>
 #include <string_view>
@@ -362,6 +363,7 @@ void diagnosis_builder::count(std::uint32_t flow_index, detail::flow_acc& acc, v
 }
 
 diagnosis diagnosis_builder::finish() {
+  const bool threaded = background_ != nullptr;  // the caller allowed more than one thread
   if (background_) {
     background_->flush();
     background_->worker.drain();
@@ -412,21 +414,34 @@ diagnosis diagnosis_builder::finish() {
     if (const std::uint32_t l = listed_of[n.flow]) (n.failed ? failed : working)[l - 1].push_back(n.port);
   }
   flows_->ports() = {};
-  for (const std::uint32_t i : order) {
-    const auto& acc = flows[i];
-    flow_finding& fl = *listed_[acc.listed - 1];
-    const auto& counts = listed_counts_[acc.listed - 1];
-    for (std::size_t rank = 0; rank < counts.size(); ++rank) {
-      if (counts[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = counts[rank];
+  // Each listed flow's finding gets its counts and port ranges (sorts and allocations: ~2 µs a flow,
+  // 77 k flows on 10 M records), in two halves at once when threads are allowed: nothing else runs now.
+  out.flows.resize(order.size());
+  auto make_findings = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      const auto& acc = flows[order[k]];
+      flow_finding& fl = *listed_[acc.listed - 1];
+      const auto& counts = listed_counts_[acc.listed - 1];
+      for (std::size_t rank = 0; rank < counts.size(); ++rank) {
+        if (counts[rank]) fl.by_verdict[verdict_of_rank(static_cast<int>(rank))] = counts[rank];
+      }
+      fl.connections = connections[acc.listed - 1];
+      fl.first = acc.first;
+      fl.last = acc.last;
+      if (acc.first_reject != INT64_MAX) fl.first_reject = acc.first_reject;
+      fl.failed_client_ports = ranges_of(std::move(failed[acc.listed - 1]));
+      fl.working_client_ports = ranges_of(std::move(working[acc.listed - 1]));
+      out.flows[k] = std::move(fl);
+      listed_[acc.listed - 1].reset();
     }
-    fl.connections = connections[acc.listed - 1];
-    fl.first = acc.first;
-    fl.last = acc.last;
-    if (acc.first_reject != INT64_MAX) fl.first_reject = acc.first_reject;
-    fl.failed_client_ports = ranges_of(std::move(failed[acc.listed - 1]));
-    fl.working_client_ports = ranges_of(std::move(working[acc.listed - 1]));
-    out.flows.push_back(std::move(fl));
-    listed_[acc.listed - 1].reset();
+  };
+  if (threaded && order.size() >= 4096) {
+    const std::size_t half = order.size() / 2;
+    auto second = std::async(std::launch::async, make_findings, half, order.size());
+    make_findings(0, half);
+    second.get();
+  } else {
+    make_findings(0, order.size());
   }
   std::vector<connection_finding>& findings = connections_;
   // Order by severity through indexes: a connection_finding is large, and sorting it in place moved

@@ -252,3 +252,54 @@ TEST_CASE("diagnosis builder: briefs count as ok connections of their flow, unle
   CHECK(d.connection_counts.at(verdict::ok) == 2);
   CHECK(d.connection_counts.size() == 1);
 }
+
+TEST_CASE("diagnosis: with threads, thousands of listed flows get the findings the single-threaded finish gives") {
+  // 5000 clients, each REJECTed twice on 5432 from two source ports and accepted once: 5000 listed
+  // flows (enough for the finish to make their findings in two halves at once), each with port ranges.
+  std::string log;
+  const long t0 = 1714521600;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string client = fmt::format("10.1.{}.{}", i / 250, i % 250 + 1);
+    for (int k = 0; k < 3; ++k) {
+      const long t = t0 + i + k * 100;
+      log += fmt::format("2 123456789012 eni-db {} 10.0.2.7 {} 5432 6 1 60 {} {} {} OK\n", client, 40000 + i % 7 + k,
+                         t, t + 5, k < 2 ? "REJECT" : "ACCEPT");
+    }
+  }
+  test::temp_dir dir;
+  const input_list inputs = collect_inputs({dir.write("many.log", log)}, {});
+  correlator corr;
+  ingest_options io;
+  io.threads = 2;
+  (void)ingest(inputs, io, corr);
+  const std::vector<connection> conns = corr.finish();
+
+  auto diagnose_with = [&](bool threaded) {
+    diagnosis_builder builder(pack(), {}, false);
+    if (threaded) builder.add_in_background();
+    for (connection c : conns) builder.add(std::move(c));
+    return builder.finish();
+  };
+  const diagnosis one = diagnose_with(false);
+  const diagnosis two = diagnose_with(true);
+  REQUIRE(one.flows.size() >= 5000);
+  REQUIRE(two.flows.size() == one.flows.size());
+  for (std::size_t i = 0; i < one.flows.size(); ++i) {
+    const auto& a = one.flows[i];
+    const auto& b = two.flows[i];
+    CHECK(a.client.ip == b.client.ip);
+    CHECK(a.server.port == b.server.port);
+    CHECK(a.outcome == b.outcome);
+    CHECK(a.rule_id == b.rule_id);
+    CHECK(a.by_verdict == b.by_verdict);
+    CHECK(a.connections == b.connections);
+    CHECK(a.first == b.first);
+    CHECK(a.first_reject == b.first_reject);
+    CHECK(a.failed_client_ports == b.failed_client_ports);
+    CHECK(a.working_client_ports == b.working_client_ports);
+  }
+  // Every client's REJECTed ports are there: the finish really filled the ranges.
+  std::size_t with_failed = 0;
+  for (const auto& fl : one.flows) with_failed += fl.failed_client_ports.empty() ? 0 : 1;
+  CHECK(with_failed >= 5000);
+}
