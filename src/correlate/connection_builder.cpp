@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 #include <unordered_map>
+#include <vector>
 
 #include "correlate/correlation_state.hpp"
 
@@ -19,13 +20,19 @@ constexpr std::uint8_t fin = 1, syn = 2, rst = 4, syn_ack = 18;
 bool syn_only(const evidence_acc& e) noexcept { return e.flags_known && (e.flags & syn) && !(e.flags & 16); }
 bool has_syn_ack(const evidence_acc& e) noexcept { return e.flags_known && (e.flags & syn_ack) == syn_ack; }
 
-// Ports that name a service: below 1024, or well-known server ports above it.
+// Ports that name a service: below 1024, or well-known server ports above it. A bit per port (8 kB),
+// since both ends of every TCP and UDP connection are asked.
 bool service_port(std::uint16_t p) noexcept {
-  if (p > 0 && p < 1024) return true;
-  static constexpr std::array<std::uint16_t, 22> known = {1433, 1521, 2049, 2379, 3000, 3306, 3389, 5000, 5001, 5432,
-                                                          5439, 5601, 6379, 8000, 8080, 8443, 9000, 9092, 9200,
-                                                          9300, 11211, 27017};
-  return std::find(known.begin(), known.end(), p) != known.end();
+  static const std::vector<bool> table = [] {
+    std::vector<bool> t(65536, false);
+    for (std::size_t q = 1; q < 1024; ++q) t[q] = true;
+    static constexpr std::array<std::uint16_t, 22> known = {1433, 1521, 2049, 2379, 3000, 3306, 3389, 5000,
+                                                            5001, 5432, 5439, 5601, 6379, 8000, 8080, 8443,
+                                                            9000, 9092, 9200, 9300, 11211, 27017};
+    for (const std::uint16_t q : known) t[q] = true;
+    return t;
+  }();
+  return table[p];
 }
 
 // Evidence per way and action summed over every view: [0: a→b, 1: b→a][0: accept, 1: reject]. Worked out
@@ -138,6 +145,14 @@ std::vector<ip_address> own_addresses(const eni_state& e) {
   return own;
 }
 
+
+// set(id, word) for a word usually among a few known ones: compared here and placed without a catalogue
+// search (set_word); any other word goes through set()'s search and checks.
+template <fact_word... Words>
+void set_one_of(fact_set& f, fact_id id, std::string_view word) {
+  const bool placed = ((word == Words.view() && (f.set_word<Words>(id), true)) || ...);
+  if (!placed) f.set(id, word);
+}
 
 // By word, as to_string(point_state) spells them: facts take known words without a search (set_word).
 void set_state(fact_set& f, fact_id id, point_state s) {
@@ -460,9 +475,10 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       conn.via.accepted = summarize(c.ev(*tgw_view, out_way, 0));
       conn.via.state = conn.via.accepted.any() ? point_state::accept : point_state::none;
     }
-    f.set(fact_id::response_size_shape,
-          k.protocol == 6 && !req.flags_known && !resp.flags_known ? size_shape(req, resp, conn.client.ip.is_v6())
-                                                                   : "unknown");
+    set_one_of<"unknown", "data", "small", "rst-like">(
+        f, fact_id::response_size_shape,
+        k.protocol == 6 && !req.flags_known && !resp.flags_known ? size_shape(req, resp, conn.client.ip.is_v6())
+                                                                 : "unknown");
     f.set(fact_id::request_flags_seen, req.flags_known);
     f.set(fact_id::response_flags_seen, resp.flags_known);
     if (k.protocol == 6 && (req.flags_known || resp.flags_known)) {
@@ -520,8 +536,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     } else {
       f.set_word<"unknown">(fact_id::same_subnet);
     }
-    f.set(fact_id::client_address, address_class(conn.client.ip));
-    f.set(fact_id::server_address, address_class(conn.server.ip));
+    set_one_of<"private", "public", "not-captured">(f, fact_id::client_address, address_class(conn.client.ip));
+    set_one_of<"private", "public", "not-captured">(f, fact_id::server_address, address_class(conn.server.ip));
 
     reject_reason_t reason = reject_reason_t::absent;
     for (const auto& v : c.views) {
@@ -584,7 +600,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       }
       f.set(fact_id::intermediary_leg, join_gateway_leg(st, snap, *gateway_view, conn, false));
     }
-    f.set(fact_id::direction_source, direction_source);
+    set_one_of<"eni-address", "flow-direction", "config", "ports", "unknown">(f, fact_id::direction_source,
+                                                                              direction_source);
     return conn;
   };
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the
