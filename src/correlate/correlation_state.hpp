@@ -137,8 +137,8 @@ struct view_state {
 };
 static_assert(sizeof(view_state) == 32);
 
-// A live connection, in one pooled slot with its key: 384 bytes (six cache lines) where four
-// accumulators per view took 552 (ten, unaligned), and the merge fetches a slot per record.
+// A live connection, in one pooled slot with its key: 392 bytes, seven cache lines once 64-aligned,
+// where four accumulators per view took 552 (ten, unaligned); the merge fetches a slot per record.
 struct conn_state {
   std::int64_t first = INT64_MAX, last = INT64_MIN;  ///< in the slot's first cache line, with the key
   small_vector<view_state, 2> views;  ///< inside the slot: most connections are seen by one or two ENIs
@@ -155,7 +155,7 @@ struct conn_state {
   evidence_acc& ev_to_fill(view_state& v, int way, int act) {
     std::uint16_t& i = v.acc[way][act];
     if (i == view_state::none) {
-      // At most 4 per view; a 5-tuple seen by 16 000 ENIs is not a real one, but must not corrupt.
+      // At most 4 per view; a 5-tuple seen by 16 383 ENIs is not a real one, but must not corrupt.
       if (accs.size() >= view_state::none) throw std::length_error("a connection seen by more than 16383 ENIs");
       i = static_cast<std::uint16_t>(accs.size());
       accs.push_back(evidence_acc{});
