@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <type_traits>
 #include <functional>
 #include <map>
 #include <tuple>
@@ -42,8 +41,8 @@ struct ways {
   evidence_acc all[2][2];
 };
 
-template <class Into, class Evidence>
-void fold(Into& into, const Evidence& e) {
+// Adds one accumulator into a sum of them (counts, extremes, flags): line references stay per view.
+void fold(evidence_acc& into, const evidence_acc& e) {
   if (!e.any()) return;
   if (!into.any()) {
     into.first = e.first;
@@ -57,11 +56,6 @@ void fold(Into& into, const Evidence& e) {
   into.bytes += e.bytes;
   into.flags |= e.flags;
   into.flags_known = into.flags_known || e.flags_known;
-  if constexpr (std::is_same_v<Evidence, packet_evidence> && std::is_same_v<Into, packet_evidence>) {
-    for (const auto& l : e.lines) {
-      if (into.lines.size() < 8) into.lines.push_back(l);
-    }
-  }
 }
 
 // Whether configuration says the ENI holding `ip` listens on `port` (its security groups admit it inbound).
