@@ -104,12 +104,16 @@ class conn_table {
 
   std::size_t size() const noexcept { return size_; }
 
-  /// Every indexed slot, in index order (not meaningful: callers sort what they need ordered).
+  /// Removes every slot from the index at once, handing each to `f` in index order (not meaningful:
+  /// callers sort what they need ordered). At the end of the input every live connection goes: one by
+  /// one, detach() shifted probe runs for each (~5 % of the run, on one core).
   template <class F>
-  void for_each(F&& f) {
-    for (const auto& e : entries_) {
+  void detach_all(F&& f) {
+    for (auto& e : entries_) {
       if (e.s) f(*e.s);
+      e = {};
     }
+    size_ = 0;
   }
 
   /// Every indexed slot whose stamp is below `t` (all slots whose noted times are all below t, and

@@ -438,8 +438,7 @@ void correlator::finish(const std::function<void(connection&&)>& emit) {
   auto& st = *state_;
   std::vector<keyed_conn*> batch;
   batch.reserve(st.conns.size() + st.ended.size());
-  st.conns.for_each([&](keyed_conn& kc) { batch.push_back(&kc); });
-  for (keyed_conn* kc : batch) st.conns.detach(*kc);
+  st.conns.detach_all([&](keyed_conn& kc) { batch.push_back(&kc); });
   batch.insert(batch.end(), st.ended.begin(), st.ended.end());
   st.ended.clear();
   dispatch(st, std::move(batch), emit);
