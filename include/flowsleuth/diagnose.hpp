@@ -164,6 +164,9 @@ class diagnosis_builder {
   struct batch;
   void add_now(connection&& c);
   void add_now(const connection_brief& b);
+  /// The same, with the flow key's hash already computed (detail::flow_store::hash).
+  void add_now(connection&& c, std::uint64_t flow_hash);
+  void add_now(const connection_brief& b, std::uint64_t flow_hash);
   void add_batch(batch& job);
   void count(std::uint32_t flow_index, detail::flow_acc& acc, verdict outcome, std::int64_t first, std::int64_t last,
              std::optional<std::int64_t> first_reject, std::optional<std::uint16_t> client_port);

@@ -159,14 +159,20 @@ void diagnosis_builder::add(const connection_brief& b) {
 
 namespace {
 
-// Each connection's flow counters are a cache miss away: fetched a few connections ahead, in stages.
+// Each connection's flow counters are two cache misses away (index entry, flow): fetched ahead in
+// stages, with each key hashed once for both fetches and the lookup.
 template <class T, class Ends, class Add>
-void add_fetching_ahead(std::vector<T>& items, detail::flow_store& flows, Ends ends, Add add) {
+void add_fetching_ahead(std::vector<T>& items, std::vector<std::uint64_t>& hashes, detail::flow_store& flows,
+                        Ends ends, Add add) {
   const std::size_t n = items.size();
+  hashes.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + 16 < n) std::apply([&](auto&&... k) { flows.prefetch_entry(k...); }, ends(items[i + 16]));
-    if (i + 8 < n) std::apply([&](auto&&... k) { flows.prefetch_flow(k...); }, ends(items[i + 8]));
-    add(items[i]);
+    hashes[i] = std::apply([](auto&&... k) { return detail::flow_store::hash(k...); }, ends(items[i]));
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + 16 < n) flows.prefetch_entry(hashes[i + 16]);
+    if (i + 8 < n) flows.prefetch_flow(hashes[i + 8]);
+    add(items[i], hashes[i]);
   }
 }
 
@@ -175,12 +181,15 @@ void add_fetching_ahead(std::vector<T>& items, detail::flow_store& flows, Ends e
 // Briefs and whole connections of a batch may be added in either order: what a flow ends up with does
 // not depend on the order of its ok connections (counts, extremes and port notes), and briefs are ok.
 void diagnosis_builder::add_batch(batch& job) {
+  std::vector<std::uint64_t> hashes;
   add_fetching_ahead(
-      job.full, *flows_, [](const connection& c) { return std::tie(c.client.ip, c.server.ip, c.protocol, c.server.port); },
-      [&](connection& c) { add_now(std::move(c)); });
+      job.full, hashes, *flows_,
+      [](const connection& c) { return std::tie(c.client.ip, c.server.ip, c.protocol, c.server.port); },
+      [&](connection& c, std::uint64_t h) { add_now(std::move(c), h); });
   add_fetching_ahead(
-      job.briefs, *flows_, [](const connection_brief& b) { return std::tie(b.client, b.server, b.protocol, b.server_port); },
-      [&](const connection_brief& b) { add_now(b); });
+      job.briefs, hashes, *flows_,
+      [](const connection_brief& b) { return std::tie(b.client, b.server, b.protocol, b.server_port); },
+      [&](const connection_brief& b, std::uint64_t h) { add_now(b, h); });
 }
 
 void diagnosis_builder::check_config(const connection& c, connection_finding& f, bool& drift_noted, bool kept) {
@@ -242,6 +251,11 @@ bool diagnosis_builder::needs_detail(const connection& c) const {
 }
 
 void diagnosis_builder::add_now(connection&& c) {
+  const std::uint64_t h = detail::flow_store::hash(c.client.ip, c.server.ip, c.protocol, c.server.port);
+  add_now(std::move(c), h);
+}
+
+void diagnosis_builder::add_now(connection&& c, std::uint64_t flow_hash) {
   if (!passes(c, filters_)) return;
   connection_finding f;
   const rule* r = add_memo_.best(c.facts);
@@ -256,7 +270,7 @@ void diagnosis_builder::add_now(connection&& c) {
 
   // Flows: (client ip, server ip, protocol, server port). A flow keeps the first of its most severe
   // connections' verdict, and counters for the rest: connections themselves are not kept for it.
-  const std::uint32_t flow_index = flows_->find_or_add(c.client.ip, c.server.ip, c.protocol, c.server.port);
+  const std::uint32_t flow_index = flows_->find_or_add(flow_hash, c.client.ip, c.server.ip, c.protocol, c.server.port);
   detail::flow_acc& acc = flows_->flows()[flow_index];
   const int rank = severity_rank(f.outcome);
   const bool kept = keep_ok_ || f.outcome != verdict::ok;
@@ -336,9 +350,13 @@ std::shared_ptr<const fact_set> diagnosis_builder::shared(const fact_set& facts)
 
 // needs_detail() declined it: it fails the filters, or the pack's rule for it says ok.
 void diagnosis_builder::add_now(const connection_brief& b) {
+  add_now(b, detail::flow_store::hash(b.client, b.server, b.protocol, b.server_port));
+}
+
+void diagnosis_builder::add_now(const connection_brief& b, std::uint64_t flow_hash) {
   if (!passes(b.client, b.server, b.server_port, b.protocol, {}, {}, filters_)) return;
   ++connection_counts_[verdict::ok];
-  const std::uint32_t flow_index = flows_->find_or_add(b.client, b.server, b.protocol, b.server_port);
+  const std::uint32_t flow_index = flows_->find_or_add(flow_hash, b.client, b.server, b.protocol, b.server_port);
   detail::flow_acc& acc = flows_->flows()[flow_index];
   acc.worst_rank = std::min(acc.worst_rank, static_cast<std::int8_t>(severity_rank(verdict::ok)));
   count(flow_index, acc, verdict::ok, b.first, b.last, b.first_reject, b.client_port);

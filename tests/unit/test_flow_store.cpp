@@ -38,6 +38,9 @@ TEST_CASE("flow store: each flow keeps its index through the index's growth") {
   for (std::uint32_t i = 0; i < keys.size(); ++i) {
     const auto& k = keys[i];
     CHECK(store.find_or_add(k.client, k.server, k.protocol, k.port) == i);  // found, not added
+    // The look-ahead's form, hashed by the caller, finds the same flow.
+    CHECK(store.find_or_add(flow_store::hash(k.client, k.server, k.protocol, k.port), k.client, k.server, k.protocol,
+                            k.port) == i);
     const auto& f = store.flows()[i];
     CHECK(f.client == k.client);
     CHECK(f.server_port() == k.port);
