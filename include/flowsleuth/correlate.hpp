@@ -149,6 +149,13 @@ class correlator final : public record_consumer {
   std::uint64_t late_records() const noexcept;
   /// Connections resolved during ingestion.
   std::uint64_t resolved_early() const noexcept;
+  /// Flow records (log-status OK or none) read but part of no connection, so that a report can say
+  /// so: those naming no interface (nor a transit-gateway attachment), and those without srcaddr,
+  /// dstaddr or protocol (a custom format that leaves them out).
+  std::uint64_t records_without_interface() const noexcept;
+  std::uint64_t records_without_endpoints() const noexcept;
+  /// Which of srcaddr, dstaddr and protocol those records lacked (each named once).
+  std::vector<std::string_view> missing_endpoint_fields() const;
 
   struct state;
 

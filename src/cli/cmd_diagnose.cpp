@@ -163,6 +163,21 @@ int run_diagnose(int argc, char** argv) {
                  "time order, so some connections may be split (name files or directories in time order)\n",
                  static_cast<unsigned long long>(corr.late_records()));
   }
+  // Read but in no connection: said, so that "no blocked flows" is not taken for a clean bill.
+  if (const auto n = corr.records_without_interface()) {
+    std::fprintf(stderr,
+                 "note: %llu flow records name no interface (${interface-id}) and are in no connection: "
+                 "records cannot be placed without the ENI that logged them\n",
+                 static_cast<unsigned long long>(n));
+  }
+  if (const auto n = corr.records_without_endpoints()) {
+    std::string fields;
+    for (const auto f : corr.missing_endpoint_fields()) fields += fmt::format("{}${{{}}}", fields.empty() ? "" : ", ", f);
+    std::fprintf(stderr,
+                 "note: %llu flow records have no %s and are in no connection: the log format must include "
+                 "srcaddr, dstaddr and protocol for a diagnosis\n",
+                 static_cast<unsigned long long>(n), fields.c_str());
+  }
 
   report_options ro;
   ro.all = all;

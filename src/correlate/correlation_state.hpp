@@ -260,6 +260,8 @@ struct correlator::state {
   std::int64_t last_sweep = INT64_MIN;  ///< `newest` at the last sweep
   std::int64_t resolved_below = INT64_MIN;  ///< connections that ended before this are resolved
   std::uint64_t late_records = 0;
+  std::uint64_t without_interface = 0, without_endpoints = 0;  ///< see records_without_interface()
+  std::uint8_t missing_fields = 0;  ///< see missing_endpoint_fields(): bits as observation::missing
   std::uint64_t resolved_early = 0;
   detail::sibling_index siblings;
   std::vector<connection> waiting;  ///< resolved, waiting for sibling_eni_accepts

@@ -54,6 +54,8 @@ struct observation {
   bool flags_known : 1 = false;
   bool has_time : 1 = false;
   bool tgw : 1 = false;  // a transit-gateway flow log record: the "ENI" is the attachment
+  // A flow record without (bits) 1 srcaddr, 2 dstaddr, 4 protocol: in no connection.
+  std::uint8_t missing = 0;
 };
 static_assert(sizeof(observation) <= 112);
 
@@ -115,6 +117,10 @@ class correlate_sink final : public block_sink {
     o.end = r.end;
     o.status = r.has(field_id::log_status) ? r.log_status : log_status_t::ok;
     if (!r.has(field_id::srcaddr) || !r.has(field_id::dstaddr) || !r.has(field_id::protocol)) {
+      if (o.status == log_status_t::ok) {
+        o.missing = static_cast<std::uint8_t>((r.has(field_id::srcaddr) ? 0 : 1) | (r.has(field_id::dstaddr) ? 0 : 2) |
+                                              (r.has(field_id::protocol) ? 0 : 4));
+      }
       o.status = o.status == log_status_t::ok ? log_status_t::none : o.status;
       observations.push_back(o);
       return;
@@ -309,7 +315,10 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
     if (std::binary_search(s.dropped.begin(), s.dropped.end(), i)) continue;
     const observation& o = s.observations[i];
     const std::uint32_t eni = remap[o.eni];
-    if (eni == 0) continue;  // without an ENI a record cannot be placed
+    if (eni == 0) {  // without an ENI a record cannot be placed
+      if (o.status == log_status_t::ok || o.missing) ++st.without_interface;
+      continue;
+    }
     if (st.enis.size() <= eni) st.enis.resize(st.strings.size());
     eni_state& e = st.enis[eni];
     if (e.name.empty()) {
@@ -336,6 +345,10 @@ void correlator::merge(std::unique_ptr<block_sink> sink) {
       if (o.end < st.resolved_below) ++st.late_records;
     }
     if (o.status == log_status_t::skipdata && o.has_time) e.skipdata.push_back({o.start, o.end});
+    if (o.missing) {
+      ++st.without_endpoints;
+      st.missing_fields |= o.missing;
+    }
     if (o.status != log_status_t::ok) continue;
     if (o.action == action_t::accept) e.saw_accept = true;
     if (o.action == action_t::reject) e.saw_reject = true;
@@ -448,6 +461,16 @@ void correlator::finish(const std::function<void(connection&&)>& emit) {
 
 std::uint64_t correlator::late_records() const noexcept { return state_->late_records; }
 std::uint64_t correlator::resolved_early() const noexcept { return state_->resolved_early; }
+std::uint64_t correlator::records_without_interface() const noexcept { return state_->without_interface; }
+std::uint64_t correlator::records_without_endpoints() const noexcept { return state_->without_endpoints; }
+std::vector<std::string_view> correlator::missing_endpoint_fields() const {
+  std::vector<std::string_view> out;
+  const std::uint8_t m = state_->missing_fields;
+  if (m & 1) out.push_back("srcaddr");
+  if (m & 2) out.push_back("dstaddr");
+  if (m & 4) out.push_back("protocol");
+  return out;
+}
 
 std::vector<connection> correlator::finish() {
   std::vector<connection> out;

@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "flowsleuth/correlate.hpp"
 #include "flowsleuth/diagnose.hpp"
 #include "flowsleuth/inputs.hpp"
+#include "collect.hpp"
 #include "temp_files.hpp"
 #include "test_paths.hpp"
 
@@ -302,4 +305,45 @@ TEST_CASE("diagnosis: with threads, thousands of listed flows get the findings t
   std::size_t with_failed = 0;
   for (const auto& fl : one.flows) with_failed += fl.failed_client_ports.empty() ? 0 : 1;
   CHECK(with_failed >= 5000);
+}
+
+// Records a custom format leaves incomplete are read but belong to no connection: the correlator
+// counts them (and names the missing fields) so that `diagnose` can say so instead of "nothing
+// blocked". The NAT-gateway example of the AWS guide has no protocol column.
+TEST_CASE("diagnosis: records without an interface or without endpoints are counted, not silently dropped") {
+  test::temp_dir dir;
+  const std::string no_protocol = dir.write("nat.log",
+                                            "- eni-1235b8ca123456789 10.0.1.5 10.0.0.220 10.0.1.5 203.0.113.5\n"
+                                            "- eni-1235b8ca123456789 10.0.0.220 203.0.113.5 10.0.0.220 203.0.113.5\n");
+  const std::string no_interface = dir.write("noeni.log",
+                                             "10.0.1.5 10.0.2.7 40000 5432 6 ACCEPT OK\n"
+                                             "10.0.2.7 10.0.1.5 5432 40000 6 ACCEPT OK\n"
+                                             "- - - - - - NODATA\n");
+  auto run_with = [](const std::string& path, const std::string& format) {
+    correlator corr{correlate_options{}};
+    ingest_options io;
+    io.log_format = test::layout_from_names(format);
+    const input_list inputs = collect_inputs({path}, {});
+    (void)ingest(inputs, io, corr);
+    const auto conns = corr.finish();
+    return std::tuple{conns.size(), corr.records_without_interface(), corr.records_without_endpoints(),
+                      corr.missing_endpoint_fields()};
+  };
+  {
+    const auto [conns, no_eni, no_ends, missing] =
+        run_with(no_protocol, "instance-id interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr");
+    CHECK(conns == 0);
+    CHECK(no_eni == 0);
+    CHECK(no_ends == 2);
+    CHECK(missing == std::vector<std::string_view>{"protocol"});
+  }
+  {
+    // The NODATA record has no flow to place: only the two flow records count.
+    const auto [conns, no_eni, no_ends, missing] =
+        run_with(no_interface, "srcaddr dstaddr srcport dstport protocol action log-status");
+    CHECK(conns == 0);
+    CHECK(no_eni == 2);
+    CHECK(no_ends == 0);
+    CHECK(missing.empty());
+  }
 }
