@@ -157,28 +157,6 @@ int run_diagnose(int argc, char** argv) {
   corr.finish(add);
   auto d_owner = std::make_unique<const diagnosis>(builder.finish());
   const diagnosis& d = *d_owner;
-  if (corr.late_records() > 0) {
-    std::fprintf(stderr,
-                 "warning: %llu records were older than connections already resolved: the inputs are not in "
-                 "time order, so some connections may be split (name files or directories in time order)\n",
-                 static_cast<unsigned long long>(corr.late_records()));
-  }
-  // Read but in no connection: said, so that "no blocked flows" is not taken for a clean bill.
-  if (const auto n = corr.records_without_interface()) {
-    std::fprintf(stderr,
-                 "note: %llu flow records name no interface (${interface-id}) and are in no connection: "
-                 "records cannot be placed without the ENI that logged them\n",
-                 static_cast<unsigned long long>(n));
-  }
-  if (const auto n = corr.records_without_endpoints()) {
-    std::string fields;
-    for (const auto f : corr.missing_endpoint_fields()) fields += fmt::format("{}${{{}}}", fields.empty() ? "" : ", ", f);
-    std::fprintf(stderr,
-                 "note: %llu flow records have no %s and are in no connection: the log format must include "
-                 "srcaddr, dstaddr and protocol for a diagnosis\n",
-                 static_cast<unsigned long long>(n), fields.c_str());
-  }
-
   report_options ro;
   ro.all = all;
   ro.style = style_for_stdout(o);
@@ -200,6 +178,28 @@ int run_diagnose(int argc, char** argv) {
     }
   }
   std::fflush(stdout);
+  if (corr.late_records() > 0) {
+    std::fprintf(stderr,
+                 "warning: %llu records were older than connections already resolved: the inputs are not in "
+                 "time order, so some connections may be split (name files or directories in time order)\n",
+                 static_cast<unsigned long long>(corr.late_records()));
+  }
+  // After the report, beside the reading problems. Read but in no connection: said, so that "no
+  // blocked flows" is not taken for a clean bill.
+  if (const auto n = corr.records_without_interface()) {
+    std::fprintf(stderr,
+                 "note: %llu flow records name no interface (${interface-id}) and are in no connection: "
+                 "records cannot be placed without the ENI that logged them\n",
+                 static_cast<unsigned long long>(n));
+  }
+  if (const auto n = corr.records_without_endpoints()) {
+    std::string fields;
+    for (const auto f : corr.missing_endpoint_fields()) fields += fmt::format("{}${{{}}}", fields.empty() ? "" : ", ", f);
+    std::fprintf(stderr,
+                 "note: %llu flow records have no %s and are in no connection: the log format must include "
+                 "srcaddr, dstaddr and protocol for a diagnosis\n",
+                 static_cast<unsigned long long>(n), fields.c_str());
+  }
   report_problems(report, o);
   // Deliberately not freed (see corr_owner): the process ends once this function returns.
   (void)corr_owner.release();
