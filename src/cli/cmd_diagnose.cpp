@@ -200,6 +200,11 @@ int run_diagnose(int argc, char** argv) {
                  "srcaddr, dstaddr and protocol for a diagnosis\n",
                  static_cast<unsigned long long>(n), fields.c_str());
   }
+  // What reading noticed about a file (`inspect` lists it too): a file no line of which fits the
+  // default format needs --log-format, and the report alone would only count skipped lines.
+  for (const auto& f : report.files) {
+    for (const auto& n : f.notes) std::fprintf(stderr, "%s: note: %s\n", f.path.c_str(), n.c_str());
+  }
   report_problems(report, o);
   // Deliberately not freed (see corr_owner): the process ends once this function returns.
   (void)corr_owner.release();
