@@ -15,6 +15,8 @@ namespace flowsleuth {
 struct report_options {
   bool all = false;  ///< list ok flows and connections too (default: only what is not ok)
   text_style style;
+  /// Threads a reporter may use to format (the output is the same for any number).
+  unsigned threads = 1;
 };
 
 /// The `flowsleuth/report/v1` contract of ../shared/design.md (documented in docs/report-json.md).

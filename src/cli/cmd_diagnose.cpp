@@ -160,6 +160,7 @@ int run_diagnose(int argc, char** argv) {
   report_options ro;
   ro.all = all;
   ro.style = style_for_stdout(o);
+  ro.threads = o.threads == 1 ? 1 : 2;  // 0: all cores (two halves are all the text report splits into)
   if (output == "json") {
     write_report_json(stdout, d, report, summary, ro);
   } else if (output == "markdown") {

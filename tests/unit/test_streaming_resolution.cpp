@@ -13,6 +13,7 @@
 #include "flowsleuth/correlate.hpp"
 #include "flowsleuth/diagnose.hpp"
 #include "flowsleuth/inputs.hpp"
+#include "flowsleuth/report.hpp"
 #include "collect.hpp"
 #include "temp_files.hpp"
 #include "test_paths.hpp"
@@ -305,6 +306,13 @@ TEST_CASE("diagnosis: with threads, thousands of listed flows get the findings t
   std::size_t with_failed = 0;
   for (const auto& fl : one.flows) with_failed += fl.failed_client_ports.empty() ? 0 : 1;
   CHECK(with_failed >= 5000);
+
+  // The text report renders stretches of flows in two halves at once with threads: the same text.
+  report_options single, threaded;
+  threaded.threads = 2;
+  const std::string text = render_report_text(two, {}, {}, single);
+  CHECK(text.size() > 5000 * 200);
+  CHECK(render_report_text(two, {}, {}, threaded) == text);
 }
 
 // Records a custom format leaves incomplete are read but belong to no connection: the correlator
