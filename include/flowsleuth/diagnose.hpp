@@ -122,7 +122,9 @@ struct diagnosis {
   /// the builder's own are released, each takes the memory the last one gave back (a vector reserved
   /// beside them raised peak memory by their whole size, ~50 MB on 10 M records).
   std::deque<flow_finding> flows;
-  std::vector<connection_finding> connections;  ///< same order, per 5-tuple
+  /// Same order, per 5-tuple. A deque, like `flows`: kept one by one as they are resolved, a vector
+  /// of them (2 kB each) briefly held one and a half times their size at each growth.
+  std::deque<connection_finding> connections;
   std::vector<flow_group> groups;               ///< groups of at least min_group_size public-source flows
   std::map<verdict, std::uint64_t> flow_counts, connection_counts;
   std::uint64_t suppressed_flows = 0;  ///< flows a suppression entry left out (not in flow_counts)
@@ -188,7 +190,7 @@ class diagnosis_builder {
   std::vector<std::array<std::uint32_t, 8>> listed_counts_;  ///< their connections per severity rank
   std::unordered_map<const rule*, std::shared_ptr<const finding_templates>> templates_;  ///< of rules met so far
   std::unordered_map<std::uint64_t, std::vector<std::shared_ptr<const fact_set>>> fact_sets_;  ///< by hash
-  std::vector<connection_finding> connections_;
+  std::deque<connection_finding> connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
   std::unique_ptr<background> background_;  ///< last: stops before the state it adds to goes
 };
