@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <tuple>
@@ -49,6 +50,74 @@ struct connection_finding {
 
 std::string explanation_of(const connection_finding& f);
 std::string remediation_of(const connection_finding& f);  ///< empty when there is no fix to propose
+
+/// The connection findings a diagnosis lists (the JSON report's `connections`), held packed: names
+/// interned, evidence only where there is some, equal fact sets shared — about a sixth of a
+/// connection_finding's 2 kB and its dozen or so allocations, for the hundreds of thousands a report
+/// of big inputs lists. Reading one unpacks a copy equal to what was added
+/// (src/diagnose/connection_list.cpp; tests/unit/test_connection_list.cpp).
+class connection_list {
+ public:
+  connection_list();
+  ~connection_list();
+  connection_list(const connection_list&);
+  connection_list& operator=(const connection_list&);
+  connection_list(connection_list&&) noexcept;
+  connection_list& operator=(connection_list&&) noexcept;
+
+  std::size_t size() const noexcept;
+  bool empty() const noexcept { return size() == 0; }
+  /// Finding `i`, unpacked.
+  connection_finding operator[](std::size_t i) const;
+  void push_back(connection_finding&& f);
+  void clear() noexcept;
+
+  /// What ordering a report reads, without unpacking: its verdict, first time and 5-tuple.
+  struct order_key {
+    verdict outcome;
+    std::int64_t first;
+    const ip_address* client;
+    std::optional<std::uint16_t> client_port;
+    const ip_address* server;
+    std::optional<std::uint16_t> server_port;
+    std::uint8_t protocol;
+  };
+  order_key key(std::size_t i) const;
+  /// Puts finding order[k] at position k (`order` is a permutation of 0..size()-1), in place.
+  void reorder(const std::vector<std::size_t>& order);
+
+  /// Reads the findings in order, each unpacked as it is reached.
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = connection_finding;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = connection_finding;
+    iterator(const connection_list* list, std::size_t i) : list_(list), i_(i) {}
+    connection_finding operator*() const { return (*list_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator was = *this;
+      ++i_;
+      return was;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
+
+   private:
+    const connection_list* list_;
+    std::size_t i_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size()}; }
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 struct port_range {
   std::uint16_t low = 0, high = 0;
@@ -122,9 +191,7 @@ struct diagnosis {
   /// the builder's own are released, each takes the memory the last one gave back (a vector reserved
   /// beside them raised peak memory by their whole size, ~50 MB on 10 M records).
   std::deque<flow_finding> flows;
-  /// Same order, per 5-tuple. A deque, like `flows`: kept one by one as they are resolved, a vector
-  /// of them (2 kB each) briefly held one and a half times their size at each growth.
-  std::deque<connection_finding> connections;
+  connection_list connections;  ///< same order, per 5-tuple
   std::vector<flow_group> groups;               ///< groups of at least min_group_size public-source flows
   std::map<verdict, std::uint64_t> flow_counts, connection_counts;
   std::uint64_t suppressed_flows = 0;  ///< flows a suppression entry left out (not in flow_counts)
@@ -190,7 +257,7 @@ class diagnosis_builder {
   std::vector<std::array<std::uint32_t, 8>> listed_counts_;  ///< their connections per severity rank
   std::unordered_map<const rule*, std::shared_ptr<const finding_templates>> templates_;  ///< of rules met so far
   std::unordered_map<std::uint64_t, std::vector<std::shared_ptr<const fact_set>>> fact_sets_;  ///< by hash
-  std::deque<connection_finding> connections_;
+  connection_list connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
   std::unique_ptr<background> background_;  ///< last: stops before the state it adds to goes
 };

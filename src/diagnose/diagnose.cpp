@@ -541,18 +541,21 @@ diagnosis diagnosis_builder::finish() {
     out.flows.push_back(std::move(*listed));
     listed.reset();
   }
-  std::deque<connection_finding>& findings = connections_;
-  // Order by severity through indexes: a connection_finding is large, and sorting it in place moved
-  // gigabytes on big inputs.
-  std::vector<std::size_t> by_severity(findings.size());
+  // Order by severity through indexes, reading only each finding's packed key.
+  std::vector<std::size_t> by_severity(connections_.size());
   for (std::size_t i = 0; i < by_severity.size(); ++i) by_severity[i] = i;
-  std::stable_sort(by_severity.begin(), by_severity.end(), [&](std::size_t a, std::size_t b) {
-    const auto& x = findings[a];
-    const auto& y = findings[b];
-    if (severity_rank(x.outcome) != severity_rank(y.outcome)) return severity_rank(x.outcome) < severity_rank(y.outcome);
-    return std::tie(x.conn.first, x.conn.client.ip, x.conn.client.port, x.conn.server.ip, x.conn.server.port, x.conn.protocol) <
-           std::tie(y.conn.first, y.conn.client.ip, y.conn.client.port, y.conn.server.ip, y.conn.server.port, y.conn.protocol);
-  });
+  {
+    std::vector<connection_list::order_key> keys;
+    keys.reserve(connections_.size());
+    for (std::size_t i = 0; i < connections_.size(); ++i) keys.push_back(connections_.key(i));
+    std::stable_sort(by_severity.begin(), by_severity.end(), [&](std::size_t a, std::size_t b) {
+      const auto& x = keys[a];
+      const auto& y = keys[b];
+      if (severity_rank(x.outcome) != severity_rank(y.outcome)) return severity_rank(x.outcome) < severity_rank(y.outcome);
+      return std::tie(x.first, *x.client, x.client_port, *x.server, x.server_port, x.protocol) <
+             std::tie(y.first, *y.client, y.client_port, *y.server, y.server_port, y.protocol);
+    });
+  }
   // A question about traffic AWS never logs gets an answer instead of silence (aws-flow-logs.md §5.3).
   for (const auto& asked : filters.server) {
     if (!asked.is_host() || address_class(asked.network) != "not-captured") continue;
@@ -618,25 +621,9 @@ diagnosis diagnosis_builder::finish() {
   templates_.clear();  // the findings hold their own references
   fact_sets_.clear();
   out.connection_counts = connection_counts_;
-  // Into that order in place, cycle by cycle: a second list of them (2 kB each, hundreds of thousands
-  // in a JSON report of 10 M records) doubled what the connections held at the peak.
-  std::vector<bool> placed(findings.size(), false);
-  for (std::size_t start = 0; start < findings.size(); ++start) {
-    if (placed[start]) continue;
-    connection_finding first = std::move(findings[start]);
-    for (std::size_t at = start;;) {
-      placed[at] = true;
-      const std::size_t from = by_severity[at];
-      if (from == start) {
-        findings[at] = std::move(first);
-        break;
-      }
-      findings[at] = std::move(findings[from]);
-      at = from;
-    }
-  }
-  out.connections = std::move(findings);
-  findings.clear();
+  connections_.reorder(by_severity);
+  out.connections = std::move(connections_);
+  connections_ = connection_list();
   return out;
 }
 
