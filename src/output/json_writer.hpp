@@ -38,6 +38,22 @@ class json_writer {
   void spill_to(std::FILE* f) noexcept { spill_ = f; }
   void flush();
 
+  /// A writer appending to `out` as this one would continue here: the same open containers, and
+  /// (`after_element`) as if the innermost already held an element. For rendering stretches of one
+  /// array on several threads; join() then takes over what the fork wrote.
+  json_writer fork(std::string& out, bool after_element) const {
+    json_writer w(out, pretty_);
+    w.has_element_ = has_element_;
+    if (after_element && !w.has_element_.empty()) w.has_element_.back() = true;
+    return w;
+  }
+  /// Appends what `fork` wrote (at this writer's nesting, forked from it) and continues after it.
+  void join(const json_writer& fork, const std::string& written) {
+    out_ += written;
+    has_element_ = fork.has_element_;
+    maybe_spill();
+  }
+
  private:
   void before_value();
   void newline();

@@ -313,6 +313,11 @@ TEST_CASE("diagnosis: with threads, thousands of listed flows get the findings t
   const std::string text = render_report_text(two, {}, {}, single);
   CHECK(text.size() > 5000 * 200);
   CHECK(render_report_text(two, {}, {}, threaded) == text);
+  // So does the JSON report's connections array, written in halves by forked writers.
+  REQUIRE(two.connections.size() >= 10000);
+  const std::string json = render_report_json(two, {}, {}, single);
+  CHECK(json.size() > 10000 * 500);
+  CHECK(render_report_json(two, {}, {}, threaded) == json);
 }
 
 // Records a custom format leaves incomplete are read but belong to no connection: the correlator
