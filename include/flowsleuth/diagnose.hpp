@@ -259,6 +259,9 @@ class diagnosis_builder {
   std::unordered_map<std::uint64_t, std::vector<std::shared_ptr<const fact_set>>> fact_sets_;  ///< by hash
   connection_list connections_;
   std::map<verdict, std::uint64_t> connection_counts_;
+  /// Connections added on the caller's thread wait here for a batch (add_batch), as on the adding thread.
+  std::unique_ptr<batch> here_;
+  void flush_here();
   std::unique_ptr<background> background_;  ///< last: stops before the state it adds to goes
 };
 
