@@ -108,6 +108,15 @@ std::vector<port_range> ranges_of(std::span<std::uint16_t> ports) {
   return out;
 }
 
+// Calls f(from, to) over [0, n): in two halves at once when `split`, else once over all of it.
+template <class F>
+void in_halves(bool split, std::size_t n, F&& f) {
+  if (!split) return f(std::size_t{0}, n);
+  auto second = std::async(std::launch::async, [&] { f(n / 2, n); });
+  f(std::size_t{0}, n / 2);
+  second.get();
+}
+
 // What public-source flows are grouped by (diagnosis_builder::finish).
 struct group_key {
   ip_address server;
@@ -476,52 +485,36 @@ diagnosis diagnosis_builder::finish() {
   // ports go after the first half's in each stretch (their order is sorted away anyway).
   const std::size_t port_buckets = 2 * listed_.size();  // listed index × (working, failed)
   const auto& notes = flows_->ports();
-  const std::size_t halves = threaded && notes.size() >= 4096 ? 2 : 1;
+  const bool split = threaded && notes.size() >= 4096;
   auto bucket_of = [&](const detail::port_note& n) -> std::size_t {
     const std::uint32_t l = listed_of[n.flow];
     return l ? 2 * (l - 1) + (n.failed ? 1 : 0) : port_buckets;  // port_buckets: not listed
   };
-  std::array<std::vector<std::size_t>, 2> half_counts;
-  auto count_half = [&](std::size_t h) {
-    half_counts[h].assign(port_buckets + 1, 0);
-    const std::size_t from = notes.size() * h / halves, to = notes.size() * (h + 1) / halves;
-    for (auto it = notes.begin() + static_cast<std::ptrdiff_t>(from); it != notes.begin() + static_cast<std::ptrdiff_t>(to); ++it) {
-      ++half_counts[h][bucket_of(*it)];
-    }
-  };
-  if (halves == 2) {
-    auto second = std::async(std::launch::async, count_half, 1);
-    count_half(0);
-    second.get();
-  } else {
-    count_half(0);
-  }
+  auto note_at = [&](std::size_t i) { return notes.begin() + static_cast<std::ptrdiff_t>(i); };
+  std::array<std::vector<std::size_t>, 2> half_counts;  // [0]: notes from 0, [1]: from the split
+  in_halves(split, notes.size(), [&](std::size_t from, std::size_t to) {
+    auto& counts = half_counts[from == 0 ? 0 : 1];
+    counts.assign(port_buckets + 1, 0);
+    for (auto it = note_at(from); it != note_at(to); ++it) ++counts[bucket_of(*it)];
+  });
   std::vector<std::size_t> port_start(port_buckets + 1, 0);
   for (std::size_t b = 0; b < port_buckets; ++b) {
     std::size_t n = 0;
-    for (std::size_t h = 0; h < halves; ++h) n += half_counts[h][b];
+    for (const auto& counts : half_counts) n += counts.empty() ? 0 : counts[b];
     port_start[b + 1] = port_start[b] + n;
   }
   std::vector<std::uint16_t> client_ports(port_start[port_buckets]);
-  auto place_half = [&](std::size_t h) {
-    // Where this half's ports of each stretch start: after the earlier halves'.
+  in_halves(split, notes.size(), [&](std::size_t from, std::size_t to) {
+    // Where this half's ports of each stretch start: after the first half's, for the second.
     std::vector<std::size_t> next(port_start.begin(), port_start.end() - 1);
-    for (std::size_t e = 0; e < h; ++e) {
-      for (std::size_t b = 0; b < port_buckets; ++b) next[b] += half_counts[e][b];
+    if (from != 0) {
+      for (std::size_t b = 0; b < port_buckets; ++b) next[b] += half_counts[0][b];
     }
-    const std::size_t from = notes.size() * h / halves, to = notes.size() * (h + 1) / halves;
-    for (auto it = notes.begin() + static_cast<std::ptrdiff_t>(from); it != notes.begin() + static_cast<std::ptrdiff_t>(to); ++it) {
+    for (auto it = note_at(from); it != note_at(to); ++it) {
       const std::size_t b = bucket_of(*it);
       if (b != port_buckets) client_ports[next[b]++] = it->port;
     }
-  };
-  if (halves == 2) {
-    auto second = std::async(std::launch::async, place_half, 1);
-    place_half(0);
-    second.get();
-  } else {
-    place_half(0);
-  }
+  });
   half_counts = {};
   flows_->ports() = {};
   auto ports_of = [&](std::uint32_t listed, bool failed) {
@@ -548,14 +541,7 @@ diagnosis diagnosis_builder::finish() {
       fl.working_client_ports = ranges_of(ports_of(acc.listed, false));
     }
   };
-  if (threaded && order.size() >= 4096) {
-    const std::size_t half = order.size() / 2;
-    auto second = std::async(std::launch::async, fill_findings, half, order.size());
-    fill_findings(0, half);
-    second.get();
-  } else {
-    fill_findings(0, order.size());
-  }
+  in_halves(threaded && order.size() >= 4096, order.size(), fill_findings);
   client_ports = {};
   for (const std::uint32_t i : order) {
     auto& listed = listed_[flows[i].listed - 1];
