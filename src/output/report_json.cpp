@@ -1,10 +1,8 @@
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <future>
-
 #include "flowsleuth/report.hpp"
 #include "flowsleuth/time_util.hpp"
+#include "output/in_stretches.hpp"
 #include "output/json_writer.hpp"
 
 namespace flowsleuth {
@@ -311,25 +309,19 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
     }
     // Hundreds of thousands on big inputs, each unpacked, explained and written (half a gigabyte of
     // JSON from 10 M records): with threads, each stretch is written in two halves at once.
-    const std::size_t stretch = options.threads > 1 ? 2048 : listed.size();
     auto write_range = [&](json_writer& to, std::size_t lo, std::size_t hi) {
       for (std::size_t k = lo; k < hi; ++k) write_connection(to, d.connections[listed[k]], input);
     };
-    for (std::size_t from = 0; from < listed.size(); from += stretch) {
-      const std::size_t to_entry = std::min(listed.size(), from + stretch);
-      if (options.threads > 1 && to_entry - from > 64) {
-        const std::size_t half = from + (to_entry - from) / 2;
-        std::string first_text, second_text;
-        json_writer first = w.fork(first_text, false), second = w.fork(second_text, true);
-        auto later = std::async(std::launch::async, [&] { write_range(second, half, to_entry); });
-        write_range(first, from, half);
-        later.get();
-        w.join(first, first_text);
-        w.join(second, second_text);
-      } else {
-        write_range(w, from, to_entry);
-      }
-    }
+    detail::in_stretches(
+        listed.size(), options.threads > 1, 2048,
+        [&](std::size_t lo, std::size_t mid, std::size_t hi) {
+          std::string first_text, second_text;
+          json_writer first = w.fork(first_text, false), second = w.fork(second_text, true);
+          detail::in_parallel([&] { write_range(first, lo, mid); }, [&] { write_range(second, mid, hi); });
+          w.join(first, first_text);
+          w.join(second, second_text);
+        },
+        [&](std::size_t lo, std::size_t hi) { write_range(w, lo, hi); }, [] {});
   }
   w.end_array();
   w.key("drift").begin_array();

@@ -1,13 +1,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <functional>
-#include <future>
 #include <string>
 #include <vector>
 
 #include "flowsleuth/report.hpp"
 #include "flowsleuth/time_util.hpp"
+#include "output/in_stretches.hpp"
 #include "output/spill.hpp"
 #include "output/terminal.hpp"
 
@@ -218,24 +217,17 @@ void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, cons
   }
   // Tens of thousands of listed flows on big inputs (77 k on 10 M records, ~100 ms of formatting):
   // with threads, each stretch of them is rendered in two halves at once and written in order.
-  const std::size_t stretch = options.threads > 1 ? 4096 : shown.size();
-  for (std::size_t from = 0; from < shown.size(); from += stretch) {
-    const std::size_t to_flow = std::min(shown.size(), from + stretch);
-    auto render = [&](std::size_t lo, std::size_t hi, std::string& into) {
-      for (std::size_t k = lo; k < hi; ++k) render_flow(into, d, shown[k], group_of[shown[k]], input, paint);
-    };
-    if (options.threads > 1 && to_flow - from > 64) {
-      const std::size_t half = from + (to_flow - from) / 2;
-      std::string second;
-      auto later = std::async(std::launch::async, render, half, to_flow, std::ref(second));
-      render(from, half, out);
-      later.get();
-      out += second;
-    } else {
-      render(from, to_flow, out);
-    }
-    detail::spill(out, to);
-  }
+  auto render = [&](std::size_t lo, std::size_t hi, std::string& into) {
+    for (std::size_t k = lo; k < hi; ++k) render_flow(into, d, shown[k], group_of[shown[k]], input, paint);
+  };
+  detail::in_stretches(
+      shown.size(), options.threads > 1, 4096,
+      [&](std::size_t lo, std::size_t mid, std::size_t hi) {
+        std::string second;
+        detail::in_parallel([&] { render(lo, mid, out); }, [&] { render(mid, hi, second); });
+        out += second;
+      },
+      [&](std::size_t lo, std::size_t hi) { render(lo, hi, out); }, [&] { detail::spill(out, to); });
   const std::size_t listed = shown.size();
   if (listed == 0) out += fmt::format("\n{}\n", paint.green("No blocked or suspicious flows."));
   out += drift_text(d, input, paint);
