@@ -44,7 +44,8 @@ struct packet_evidence {
   bool any() const noexcept { return records > 0; }
 };
 
-enum class point_state : std::uint8_t { accept, reject, both, none, unlogged, external };
+// unknown: an ENI that logged the connection may be this point, but nothing says it is (connection::unplaced).
+enum class point_state : std::uint8_t { accept, reject, both, none, unlogged, external, unknown };
 std::string_view to_string(point_state s) noexcept;
 
 /// One observation point of a connection.
@@ -63,6 +64,15 @@ struct endpoint {
   std::string name;    ///< with configuration: the instance's Name tag (else the ENI's), e.g. "web-2"
 };
 
+/// An ENI that logged a connection but that nothing places on the client's or the server's side: its
+/// own addresses are unknown (not configured, and its records name no address in every one of them
+/// but these two ends) and it is not the only ENI that names both ends. Its evidence is kept with the
+/// connection rather than dropped, and the `unplaced_enis` fact counts such ENIs.
+struct unplaced_view {
+  observation_point request;   ///< client → server packets as this ENI logged them (eni and subnet set)
+  observation_point response;  ///< server → client packets
+};
+
 /// One connection, resolved.
 struct connection {
   std::uint8_t protocol = 0;
@@ -72,6 +82,7 @@ struct connection {
   /// A gateway between the endpoints (NAT gateway): its ENI, and the evidence of its own leg to the
   /// server, joined by ENI, server address, port and time (inferred: the gateway remaps the source port).
   observation_point via;
+  std::vector<unplaced_view> unplaced;
   std::int64_t first = 0, last = 0;
   std::optional<std::int64_t> first_reject;
   fact_set facts;

@@ -58,9 +58,10 @@ enum class fact_id : std::uint8_t {
   response_size_shape,
   server_flow_log,
   tgw_loss,
+  unplaced_enis,
 };
 
-inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::tgw_loss) + 1;
+inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::unplaced_enis) + 1;
 
 struct fact_info {
   fact_id id;

@@ -157,6 +157,7 @@ void set_state(fact_set& f, fact_id id, point_state s) {
     case point_state::none: f.set_word<"none">(id); return;
     case point_state::unlogged: f.set_word<"unlogged">(id); return;
     case point_state::external: f.set_word<"external">(id); return;
+    case point_state::unknown: f.set_word<"unknown">(id); return;
   }
   f.set(id, to_string(s));
 }
@@ -295,6 +296,14 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     std::string_view decided_by;
     std::span<const line_ref> lines;  // the connection's record references
     const conn_state* conn = nullptr;  // its evidence (conn_state::ev)
+    std::uint32_t unplaced = 0;  // views on neither side (connection::unplaced)
+    const std::vector<std::vector<ip_address>>* own_of = nullptr;
+    const eni_snapshot* snap = nullptr;
+    // Nothing placed it: not an attachment, no own address known, no flow-direction, not taken as an end.
+    bool is_unplaced(const view_state& v) const {
+      return &v != client && &v != server && !snap->enis[v.eni].tgw && (*own_of)[v.eni].empty() &&
+             v.dir_of[0] == direction_t::none && v.dir_of[1] == direction_t::none;
+    }
   };
   auto name_of = [&](std::uint32_t eni) -> const std::string& { return snap.enis[eni].name; };
   auto subnet_of = [&](std::uint32_t eni) -> const std::string& { return snap.strings[snap.enis[eni].subnet]; };
@@ -320,6 +329,16 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       if (id == 0) continue;
       e->eni = name_of(id);
       e->subnet = subnet_of(id);
+    }
+    if (at.unplaced) {
+      for (const auto& v : at.conn->views) {
+        if (!at.is_unplaced(v)) continue;
+        unplaced_view& u = conn.unplaced.emplace_back();
+        name_point(u.request, &v, at.out_way, 0);
+        name_point(u.response, &v, back_way, 0);
+        u.request.state = state_of(u.request.accepted, u.request.rejected);
+        u.response.state = state_of(u.response.accepted, u.response.rejected);
+      }
     }
     if (at.gateway) {
       join_gateway_leg(st, snap, *at.gateway, conn, true);
@@ -412,6 +431,19 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       }
     }
 
+    at.client = client_view;
+    at.server = server_view;
+    at.own_of = &own_of;
+    at.snap = &snap;
+    // An unplaced ENI whose records name just these two ends may be either end's: no point without a
+    // view can then be called unlogged, external or silent.
+    bool maybe_an_end = false;
+    for (const auto& v : c.views) {
+      if (!at.is_unplaced(v)) continue;
+      ++at.unplaced;
+      const auto& cand = snap.enis[v.eni].candidates[conn.client.ip.is_v6() ? 1 : 0];
+      maybe_an_end = maybe_an_end || (contains(cand, conn.client.ip) && contains(cand, conn.server.ip));
+    }
     auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who, std::uint32_t& owner) {
       if (v) {
         p.accepted = summarize(c.ev(*v, way, 0));
@@ -419,7 +451,9 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
         p.state = state_of(p.accepted, p.rejected);
         return;
       }
-      if (address_class(who.ip) == "public") {
+      if (maybe_an_end) {
+        p.state = point_state::unknown;
+      } else if (address_class(who.ip) == "public") {
         p.state = point_state::external;
       } else if ((owner = owner_of(who.ip)) != 0) {
         p.state = point_state::none;  // that ENI is logged: it just has no record of this
@@ -427,8 +461,6 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
         p.state = point_state::unlogged;
       }
     };
-    at.client = client_view;
-    at.server = server_view;
     fill(conn.client_egress, client_view, out_way, conn.client, at.owner[0]);
     fill(conn.server_ingress, server_view, out_way, conn.server, at.owner[1]);
     fill(conn.server_egress, server_view, back_way, conn.server, at.owner[2]);
@@ -596,6 +628,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     }
     set_one_of<"eni-address", "flow-direction", "config", "ports", "unknown">(f, fact_id::direction_source,
                                                                               direction_source);
+    f.set(fact_id::unplaced_enis, std::uint64_t{at.unplaced});
     return conn;
   };
   // sibling_eni_accepts needs every connection, but only a connection whose request was REJECTed at the

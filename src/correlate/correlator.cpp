@@ -23,6 +23,7 @@ std::string_view to_string(point_state s) noexcept {
     case point_state::none: return "none";
     case point_state::unlogged: return "unlogged";
     case point_state::external: return "external";
+    case point_state::unknown: return "unknown";
   }
   return "none";
 }

@@ -58,6 +58,7 @@ struct connection_list::impl {
     packed_endpoint client, server;
     std::uint32_t decided_by = 0;  // the list, each word after a newline, interned
     std::array<packed_point, point_count> points{};
+    std::vector<packed_point> unplaced;  // two a view (connection::unplaced): request, response
     std::int64_t first = 0, last = 0, first_reject = 0;
     std::shared_ptr<const fact_set> facts;
     std::vector<packed_evidence> evidence;  // the stored ones, point by point, accepted first
@@ -103,11 +104,20 @@ struct connection_list::impl {
     return e;
   }
 
-  static std::array<const observation_point*, point_count> points_of(const connection& c) {
-    return {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via};
-  }
-  static std::array<observation_point*, point_count> points_of(connection& c) {
-    return {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via};
+  // Point i: the five fixed ones, then each unplaced view's request and response.
+  template <typename Connection>
+  static auto& point_of(Connection& c, std::size_t i) {
+    switch (i) {
+      case 0: return c.client_egress;
+      case 1: return c.server_ingress;
+      case 2: return c.server_egress;
+      case 3: return c.client_ingress;
+      case 4: return c.via;
+      default: {
+        auto& u = c.unplaced[(i - point_count) / 2];
+        return (i - point_count) % 2 == 0 ? u.request : u.response;
+      }
+    }
   }
   static bool stored(const packet_evidence& e) {
     return e.records || e.packets || e.bytes || e.flags || e.flags_known || e.first || e.last || !e.lines.empty();
@@ -126,10 +136,10 @@ struct connection_list::impl {
       joined += word;
     }
     p.decided_by = intern(joined);
-    const auto points = points_of(c);
-    for (std::size_t i = 0; i < point_count; ++i) {
-      const observation_point& o = *points[i];
-      packed_point& q = p.points[i];
+    p.unplaced.resize(2 * c.unplaced.size());
+    for (std::size_t i = 0; i < point_count + p.unplaced.size(); ++i) {
+      const observation_point& o = point_of(c, i);
+      packed_point& q = i < point_count ? p.points[i] : p.unplaced[i - point_count];
       q.state = o.state;
       q.eni = intern(o.eni);
       q.subnet = intern(o.subnet);
@@ -180,11 +190,11 @@ struct connection_list::impl {
       c.decided_by.push_back(joined.substr(from + 1, to - from - 1));
       from = to;
     }
-    const auto points = points_of(c);
+    c.unplaced.resize(p.unplaced.size() / 2);
     std::size_t next_evidence = 0, next_line = 0;
-    for (std::size_t i = 0; i < point_count; ++i) {
-      observation_point& o = *points[i];
-      const packed_point& q = p.points[i];
+    for (std::size_t i = 0; i < point_count + p.unplaced.size(); ++i) {
+      observation_point& o = point_of(c, i);
+      const packed_point& q = i < point_count ? p.points[i] : p.unplaced[i - point_count];
       o.state = q.state;
       o.eni = strings[q.eni];
       o.subnet = strings[q.subnet];

@@ -228,9 +228,26 @@ void write_connection(json_writer& w, const connection_finding& f, const ingest_
     w.key(name).value(to_string(p->state));
   }
   w.end_object();
+  // Extension: ENIs that logged the connection on a side nothing tells (connection::unplaced).
+  w.key("unplaced").begin_array();
+  for (const auto& u : c.unplaced) {
+    w.begin_object();
+    w.key("eni").value(u.request.eni);
+    w.key("subnet");
+    opt_string(w, u.request.subnet);
+    w.key("request").value(to_string(u.request.state));
+    w.key("response").value(to_string(u.response.state));
+    w.end_object();
+  }
+  w.end_array();
   std::vector<evidence_line> lines;
-  for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) {
-    for (const auto* e : {&p->accepted, &p->rejected}) lines.insert(lines.end(), e->lines.begin(), e->lines.end());
+  auto take = [&](const observation_point& p) {
+    for (const auto* e : {&p.accepted, &p.rejected}) lines.insert(lines.end(), e->lines.begin(), e->lines.end());
+  };
+  for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) take(*p);
+  for (const auto& u : c.unplaced) {
+    take(u.request);
+    take(u.response);
   }
   w.key("evidence");
   write_evidence(w, lines, input);

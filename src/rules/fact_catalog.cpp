@@ -15,8 +15,8 @@ using f = fact_id;
 // Value lists. Booleans list false first so that the slot value of `true` is 1.
 constexpr std::array<std::string_view, 2> boolean_values{"false", "true"};
 constexpr std::array<std::string_view, 5> protocol_values{"tcp", "udp", "icmp", "icmpv6", "other"};
-constexpr std::array<std::string_view, 6> observation_values{"accept", "reject",   "both",
-                                                             "none",   "unlogged", "external"};
+constexpr std::array<std::string_view, 7> observation_values{"accept", "reject",   "both",   "none",
+                                                             "unlogged", "external", "unknown"};
 constexpr std::array<std::string_view, 3> tristate_values{"true", "false", "unknown"};
 constexpr std::array<std::string_view, 3> address_values{"private", "public", "not-captured"};
 constexpr std::array<std::string_view, 3> reject_reason_values{"bpa", "other", "absent"};
@@ -93,6 +93,9 @@ constexpr std::array<fact_info, fact_count> catalogue{{
      "transit-gateway flow logs (version 6) of the connection's packets: none (no such records), forwarded "
      "(nothing lost), or why the gateway dropped packets (packets-lost-no-route, -blackhole, -mtu-exceeded, "
      "-ttl-expired; the request's way first)"},
+    {f::unplaced_enis, "unplaced_enis", k::count, no_values,
+     "ENIs that logged the connection but that nothing places on the client's or the server's side: their "
+     "own addresses are unknown and another ENI names both ends too (their records are still evidence)"},
 }};
 
 constexpr bool catalogue_is_indexed_by_id() {

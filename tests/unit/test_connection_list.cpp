@@ -51,14 +51,22 @@ void check_same(const connection_finding& x, const connection_finding& y) {
   check_same(a.client, b.client);
   check_same(a.server, b.server);
   CHECK(a.decided_by == b.decided_by);
+  auto same_point = [](const observation_point& p, const observation_point& q) {
+    CHECK(p.state == q.state);
+    CHECK(p.eni == q.eni);
+    CHECK(p.subnet == q.subnet);
+    check_same(p.accepted, q.accepted);
+    check_same(p.rejected, q.rejected);
+  };
   for (const auto& [p, q] : {std::pair{&a.client_egress, &b.client_egress}, {&a.server_ingress, &b.server_ingress},
                              {&a.server_egress, &b.server_egress}, {&a.client_ingress, &b.client_ingress},
                              {&a.via, &b.via}}) {
-    CHECK(p->state == q->state);
-    CHECK(p->eni == q->eni);
-    CHECK(p->subnet == q->subnet);
-    check_same(p->accepted, q->accepted);
-    check_same(p->rejected, q->rejected);
+    same_point(*p, *q);
+  }
+  REQUIRE(a.unplaced.size() == b.unplaced.size());
+  for (std::size_t i = 0; i < a.unplaced.size(); ++i) {
+    same_point(a.unplaced[i].request, b.unplaced[i].request);
+    same_point(a.unplaced[i].response, b.unplaced[i].response);
   }
   CHECK(a.first == b.first);
   CHECK(a.last == b.last);
@@ -113,16 +121,18 @@ std::vector<connection_finding> fixture_findings() {
 TEST_CASE("connection list: every field of every fixture connection reads back as it was added") {
   const std::vector<connection_finding> findings = fixture_findings();
   REQUIRE(findings.size() > 30);
-  // The fixtures reach every observation point and the gateway's leg.
-  bool via = false, rejected_lines = false, icmp = false;
+  // The fixtures reach every observation point, the gateway's leg and an unplaced ENI.
+  bool via = false, rejected_lines = false, icmp = false, unplaced = false;
   for (const auto& f : findings) {
     via = via || !f.conn.via.eni.empty();
+    unplaced = unplaced || !f.conn.unplaced.empty();
     rejected_lines = rejected_lines || !f.conn.server_egress.rejected.lines.empty();
     icmp = icmp || f.conn.protocol == 1;
   }
   CHECK(via);
   CHECK(rejected_lines);
   CHECK(icmp);
+  CHECK(unplaced);
 
   connection_list list;
   for (auto f : findings) list.push_back(std::move(f));
