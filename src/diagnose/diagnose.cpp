@@ -301,6 +301,21 @@ bool diagnosis_builder::needs_detail(const connection& c) const {
   return !r || r->outcome != verdict::ok;
 }
 
+namespace {
+
+// `sure` names one of the layers `open` leaves open, on the same leg and way, with more confidence: the
+// same block seen better (a NACL change mid-window first looks like "SG or NACL", and the windows after
+// it say "NACL, certain"). A different leg or way is another problem of the flow, not a better view of
+// the first one, and does not replace it.
+bool narrows(const rule_blocking& sure, const rule_blocking& open) {
+  const bool among = sure.layer == open.layer ||
+                     std::find(open.candidates.begin(), open.candidates.end(), sure.layer) != open.candidates.end();
+  return among && sure.leg == open.leg && sure.direction == open.direction && sure.at == open.at &&
+         sure.confidence < open.confidence;  // certain is 0
+}
+
+}  // namespace
+
 void diagnosis_builder::add_now(connection&& c) {
   const std::uint64_t h = detail::flow_store::hash(c.client.ip, c.server.ip, c.protocol, c.server.port);
   add_now(std::move(c), h);
@@ -320,12 +335,15 @@ void diagnosis_builder::add_now(connection&& c, std::uint64_t flow_hash) {
   ++connection_counts_[f.outcome];
 
   // Flows: (client ip, server ip, protocol, server port). A flow keeps the first of its most severe
-  // connections' verdict, and counters for the rest: connections themselves are not kept for it.
+  // connections' verdict — or a later one that narrows it down (below) — and counters for the rest:
+  // connections themselves are not kept for it.
   const std::uint32_t flow_index = flows_->find_or_add(flow_hash, c.client.ip, c.server.ip, c.protocol, c.server.port);
   detail::flow_acc& acc = flows_->flows()[flow_index];
   const int rank = severity_rank(f.outcome);
   const bool kept = keep_ok_ || f.outcome != verdict::ok;
   const bool worse = rank < acc.worst_rank;
+  const bool surer = !worse && rank == acc.worst_rank && acc.listed && f.blocking &&
+                     listed_[acc.listed - 1]->blocking && narrows(*f.blocking, *listed_[acc.listed - 1]->blocking);
   if (r && kept && keep_connections_) f.text = templates_of(*r);  // filled when a report reads it
   if (config_ && kept) {
     // Names from configuration, so reports say "web-2" beside the ENI id (also for an ENI the logs lack).
@@ -337,7 +355,7 @@ void diagnosis_builder::add_now(connection&& c, std::uint64_t flow_hash) {
   }
   if (config_) check_config(c, f, acc.drift_noted, kept);
   if (worse) acc.worst_rank = static_cast<std::int8_t>(rank);
-  if (kept && (worse || !acc.listed)) {
+  if (kept && (worse || surer || !acc.listed)) {
     if (!acc.listed) {
       listed_.emplace_back(std::make_unique<flow_finding>());
       acc.listed = static_cast<std::uint32_t>(listed_.size());

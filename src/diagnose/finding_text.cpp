@@ -34,6 +34,10 @@ std::optional<std::string> lookup(const template_subject& s, std::string_view na
   if (name == "client.port") return s.client_port ? std::optional(fmt::format("{}", *s.client_port)) : std::nullopt;
   if (name == "server.port") return server.port ? std::optional(fmt::format("{}", *server.port)) : std::nullopt;
   if (name == "protocol") return protocol_name(s.protocol);
+  // ICMP has no ports: "icmp", where "{protocol} port {server.port}" read "icmp port unknown".
+  if (name == "service") {
+    return server.port ? fmt::format("{} port {}", protocol_name(s.protocol), *server.port) : protocol_name(s.protocol);
+  }
   // Unknown ENIs and subnets read as a description, so sentences stay true without guessing ids.
   auto eni_of = [](const endpoint& e) { return e.eni.empty() ? fmt::format("the ENI of {}", e.ip.to_string()) : e.eni; };
   auto subnet_of = [&](const endpoint& e) { return e.subnet.empty() ? fmt::format("the subnet of {}", eni_of(e)) : e.subnet; };

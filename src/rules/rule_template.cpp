@@ -8,7 +8,7 @@
 namespace flowsleuth {
 namespace {
 
-constexpr std::array<placeholder_info, 13> placeholders{{
+constexpr std::array<placeholder_info, 14> placeholders{{
     {"protocol", "tcp, udp, icmp, icmpv6, or the IANA protocol number"},
     {"client.ip", "the client's address (the side that opened the connection)"},
     {"client.port", "the client's port"},
@@ -16,6 +16,7 @@ constexpr std::array<placeholder_info, 13> placeholders{{
     {"client.subnet", "the client's subnet, when known"},
     {"server.ip", "the server's address"},
     {"server.port", "the server's (service) port"},
+    {"service", "protocol and server port as a rule would name them: tcp port 5432, udp port 53; icmp and other protocols without ports"},
     {"server.eni", "the server's ENI, when it is in the logs"},
     {"server.subnet", "the server's subnet, when known"},
     {"blocking.eni", "the ENI whose security group enforces the block (the `at` side)"},
