@@ -548,8 +548,11 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       // starts after the last accepted packet.
       const bool worked = (conn.server_ingress.accepted.any() || conn.client_egress.accepted.any()) &&
                           (conn.server_egress.accepted.any() || conn.client_ingress.accepted.any());
+      // With tcp-flags logged a TCP connection shows its close (FIN or RST): REJECTs after its last
+      // accepted packets without one cut it while open (an ACL change, a lost tracking entry).
+      const bool tcp_flags_logged = k.protocol == 6 && (req.flags_known || resp.flags_known);
       const bool late = closed ? !syn_rejected && req_rej + resp_rej <= 4 && *first_reject > first_accept
-                               : *first_reject > last_accept;
+                               : !tcp_flags_logged && *first_reject > last_accept;
       f.set(fact_id::rejects_only_after_close, worked && late);
     }
 
