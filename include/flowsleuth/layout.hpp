@@ -55,7 +55,8 @@ struct format_error {
 };
 
 /// Parses a `create-flow-logs --log-format` string: `${version} ${vpc-id} …`. Underscored names are
-/// accepted. Unknown names become extra columns; malformed syntax is an error naming the column.
+/// accepted. Unknown names become extra columns; malformed syntax is an error naming the column. The
+/// names alone, as a header line lists them (`version vpc-id …`), are taken when every one is known.
 std::variant<layout, format_error> parse_format_string(std::string_view text);
 
 /// Header detection. A line is a header when every token looks like a field name (lowercase letters,

@@ -120,6 +120,16 @@ std::optional<layout> leading_header(std::string_view head) {
 }
 
 std::variant<layout, format_error> parse_format_string(std::string_view text) {
+  // The field names alone, as an S3 object's header line lists them (and as people copy them from
+  // one): taken when every one is a known field, so a typo still gets the syntax error below.
+  if (text.find('$') == std::string_view::npos) {
+    const auto s = shape_of(text);
+    if (s.tokens > 0 && s.all_name_shaped && s.known == s.tokens) {
+      std::vector<column> cols;
+      detail::for_each_token(text, [&](std::string_view t) { cols.push_back(make_column(t)); });
+      return layout(std::move(cols), layout_origin::format_string);
+    }
+  }
   std::vector<column> cols;
   std::size_t i = 0;
   const auto is_space = [](char c) { return c == ' ' || c == '\t'; };

@@ -24,6 +24,19 @@ TEST_CASE("format strings follow create-flow-logs syntax, hyphenated or undersco
   CHECK(l.origin() == layout_origin::format_string);
 }
 
+TEST_CASE("a format given as the header line's field names is read alike; with an unknown name it is a syntax error") {
+  auto parsed = parse_format_string("version vpc_id  subnet-id tcp-flags pkt-srcaddr");
+  REQUIRE(std::holds_alternative<layout>(parsed));
+  const auto& l = std::get<layout>(parsed);
+  CHECK(l.header_text() == "version vpc-id subnet-id tcp-flags pkt-srcaddr");
+  CHECK(l.version() == 3);
+  CHECK(l.origin() == layout_origin::format_string);
+  // Not every name known: a typo must not become an extra column silently.
+  auto typo = parse_format_string("version srcadr dstaddr");
+  REQUIRE(std::holds_alternative<format_error>(typo));
+  CHECK(std::get<format_error>(typo).column == 1);
+}
+
 TEST_CASE("the layout version is the highest version among its fields") {
   CHECK(std::get<layout>(parse_format_string("${srcaddr} ${flow-direction}")).version() == 5);
   CHECK(std::get<layout>(parse_format_string("${reject-reason}")).version() == 8);
@@ -45,7 +58,7 @@ TEST_CASE("malformed format strings name the column") {
     const char* text;
     std::size_t column;
   };
-  for (auto [text, column] : {bad_case{"version srcaddr", 1}, bad_case{"${version} ${srcaddr", 12},
+  for (auto [text, column] : {bad_case{"version srcadr", 1}, bad_case{"${version} ${srcaddr", 12},
                               bad_case{"${version}${srcaddr}", 11}, bad_case{"${Version}", 3},
                               bad_case{"", 1}}) {
     auto parsed = parse_format_string(text);
