@@ -127,6 +127,19 @@ bool a_is_client(const conn_key& k, const ways& w, const correlator::state& st, 
   };
   const auto fa = first_of(0), fb = first_of(1);
   if (fa != fb) return fa < fb;
+  if (k.protocol == 1 || k.protocol == 58) {
+    // Pings: every echo reply answers one request and a request may go unanswered, so the way with
+    // more packets (summed over the ENIs that logged them, REJECTs included) is the requests'.
+    auto packets_of = [&](int d) { return w.all[d][0].packets + w.all[d][1].packets; };
+    const std::uint64_t pa = packets_of(0), pb = packets_of(1);
+    if (pa != pb) {
+      by = "packet-counts";
+      return pa > pb;
+    }
+  }
+  // Nothing tells them apart (ICMP both ways in the same second, say): an arbitrary but fixed choice,
+  // and the report says no evidence decided it.
+  by = "none";
   return k.protocol == 6 || k.protocol == 17 ? k.pa > k.pb : true;
 }
 

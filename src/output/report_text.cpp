@@ -172,8 +172,9 @@ void render_flow(std::string& out, const diagnosis& d, std::size_t fi, const flo
   std::string by;
   for (const auto& s : f.decided_by) by += (by.empty() ? "" : ", ") + s;
   if (!f.rule_id.empty() || !by.empty()) {
-    out += fmt::format("  {}\n", paint.dim(fmt::format("rule {} · client/server decided by {}",
-                                                       f.rule_id.empty() ? "(none)" : f.rule_id, by.empty() ? "-" : by)));
+    const std::string sides = by == "none" ? "nothing in the records tells client from server (the first address is taken)"
+                                           : fmt::format("client/server decided by {}", by.empty() ? "-" : by);
+    out += fmt::format("  {}\n", paint.dim(fmt::format("rule {} · {}", f.rule_id.empty() ? "(none)" : f.rule_id, sides)));
   }
   for (std::size_t i = 0; i < f.evidence.size() && i < 4; ++i) {
     const auto& l = f.evidence[i];
