@@ -124,6 +124,13 @@ struct port_range {
   friend bool operator==(const port_range&, const port_range&) = default;
 };
 
+/// How a blocked flow's connections split when some went through: security groups and network ACLs
+/// match addresses and the destination port, so connections of one flow get one answer — unless a rule
+/// changed (over_time), or, for replies, whose destination is the client's port, a network ACL's port
+/// range leaves some client ports out (by_client_port: the failing ports lie beyond the working ones).
+enum class flow_mix : std::uint8_t { none, over_time, by_client_port };
+std::string_view to_string(flow_mix m) noexcept;
+
 struct flow_finding {
   std::uint8_t protocol = 0;
   endpoint client, server;  ///< of the deciding connection; client.port unset: a flow aggregates client ports
@@ -146,6 +153,7 @@ struct flow_finding {
   std::map<verdict, std::uint64_t> by_verdict;
   std::uint64_t connections = 0;
   std::vector<port_range> failed_client_ports, working_client_ports;
+  flow_mix mixed = flow_mix::none;  ///< blocked flows with ok connections too
   std::vector<evidence_line> evidence;
   /// Of the connection that gave the flow its verdict (for --explain and fact.* placeholders). Shared:
   /// on big inputs tens of thousands of listed flows have a few thousand distinct fact sets.

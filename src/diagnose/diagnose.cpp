@@ -18,6 +18,16 @@
 
 namespace flowsleuth {
 
+std::string_view to_string(flow_mix m) noexcept {
+  switch (m) {
+    case flow_mix::over_time: return "over-time";
+    case flow_mix::by_client_port: return "by-client-port";
+    case flow_mix::none: break;
+  }
+  return "none";
+}
+
+
 int severity_rank(verdict v) noexcept {
   switch (v) {
     case verdict::blocked: return 0;
@@ -106,6 +116,21 @@ std::vector<port_range> ranges_of(std::span<std::uint16_t> ports) {
     }
   }
   return out;
+}
+
+flow_mix mix_of(const flow_finding& f) {
+  if (f.outcome != verdict::blocked || !f.blocking) return flow_mix::none;
+  const auto ok = f.by_verdict.find(verdict::ok);
+  if (ok == f.by_verdict.end() || ok->second == 0) return flow_mix::none;
+  // Requests go to the server's port, the same for the whole flow; replies go to the client's.
+  if (f.blocking->leg == traffic_leg::response && !f.failed_client_ports.empty() && !f.working_client_ports.empty()) {
+    const auto& failed = f.failed_client_ports;
+    const auto& working = f.working_client_ports;
+    if (failed.front().low > working.back().high || failed.back().high < working.front().low) {
+      return flow_mix::by_client_port;
+    }
+  }
+  return flow_mix::over_time;
 }
 
 // Calls f(from, to) over [0, n): in two halves at once when `split`, else once over all of it.
@@ -562,6 +587,7 @@ diagnosis diagnosis_builder::finish() {
       if (acc.first_reject != INT64_MAX) fl.first_reject = acc.first_reject;
       fl.failed_client_ports = ranges_of(ports_of(acc.listed, true));
       fl.working_client_ports = ranges_of(ports_of(acc.listed, false));
+      fl.mixed = mix_of(fl);
     }
   };
   in_halves(threaded && order.size() >= 4096, order.size(), fill_findings);

@@ -314,6 +314,13 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
     write_ports(w, f.failed_client_ports);
     w.key("working_client_ports");
     write_ports(w, f.working_client_ports);
+    // Extension: how a blocked flow's connections split when some went through (flow_mix).
+    w.key("mixed");
+    if (f.mixed == flow_mix::none) {
+      w.null();
+    } else {
+      w.value(to_string(f.mixed));
+    }
     w.end_object();
   }
   w.end_array();

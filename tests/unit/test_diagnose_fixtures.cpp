@@ -32,6 +32,7 @@ void check_flow(const flow_finding& f, const YAML::Node& want) {
     if (key == "verdict") CHECK(std::string(to_string(f.outcome)) == kv.second.as<std::string>());
     if (key == "rule") CHECK(f.rule_id == kv.second.as<std::string>());
     if (key == "connections") CHECK(f.connections == kv.second.as<std::uint64_t>());
+    if (key == "mixed") CHECK(std::string(to_string(f.mixed)) == kv.second.as<std::string>());
     if (key == "layer") {
       CHECK(text_or_null(b ? std::optional(to_string(b->layer)) : std::nullopt) == kv.second.as<std::string>());
     }
