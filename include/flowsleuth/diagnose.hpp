@@ -163,6 +163,8 @@ struct flow_finding {
 
 std::string explanation_of(const flow_finding& f);
 std::string remediation_of(const flow_finding& f);  ///< empty when there is no fix to propose
+/// What flow_finding::mixed means for this flow, as a sentence; empty when it is none.
+std::string pattern_of(const flow_finding& f);
 
 /// Internet noise: several public sources blocked the same way at the same server and port (scans,
 /// or one broken service seen from many visitors). Reports show it as one entry.

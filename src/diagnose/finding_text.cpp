@@ -131,6 +131,22 @@ std::string explanation_of(const flow_finding& f) { return explanation(f.text.ge
 
 std::string remediation_of(const flow_finding& f) { return remediation(f.text.get(), facts_or_none(f), flow_subject(f)); }
 
+std::string pattern_of(const flow_finding& f) {
+  if (f.mixed == flow_mix::by_client_port) {
+    return "the failing client ports lie beyond the working ones: replies go to the client's port, so a network ACL "
+           "entry whose port range leaves these out would do this";
+  }
+  if (f.mixed != flow_mix::over_time) return {};
+  const auto ok = f.by_verdict.find(verdict::ok);
+  const std::uint64_t through = ok == f.by_verdict.end() ? 0 : ok->second;
+  const bool replies = f.blocking && f.blocking->leg == traffic_leg::response;
+  return fmt::format(
+      "blocked at some times only: {} {} through {}, which no security-group or network-ACL rule tells apart — a "
+      "rule changed (CloudTrail, around the first REJECT)",
+      through, through == 1 ? "connection went" : "connections went",
+      replies ? "on client ports among the failing ones" : "with the same addresses and port");
+}
+
 std::string explanation_of(const connection_finding& f) {
   return explanation(f.text.get(), f.conn.facts, subject_of(f.conn, f.blocking));
 }

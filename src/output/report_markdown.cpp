@@ -76,6 +76,7 @@ void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, 
       }
     }
     if (f->first_reject) out += fmt::format("- **First REJECT:** {}\n", format_iso(*f->first_reject));
+    if (const std::string p = pattern_of(*f); !p.empty()) out += fmt::format("- **Pattern:** {}\n", cell(p));
     out += fmt::format("- **Rule:** `{}`\n", f->rule_id.empty() ? "(none)" : f->rule_id);
     if (!f->evidence.empty()) {
       out += "\n<details><summary>evidence</summary>\n\n```\n";

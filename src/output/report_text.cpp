@@ -169,19 +169,7 @@ void render_flow(std::string& out, const diagnosis& d, std::size_t fi, const flo
     out += fmt::format("  client ports failing {} · working {}\n", ranges_text(f.failed_client_ports),
                        ranges_text(f.working_client_ports));
   }
-  if (f.mixed == flow_mix::over_time) {
-    const auto ok = f.by_verdict.find(verdict::ok);
-    const bool replies = f.blocking && f.blocking->leg == traffic_leg::response;
-    const std::uint64_t through = ok == f.by_verdict.end() ? 0 : ok->second;
-    out += fmt::format(
-        "  pattern   blocked at some times only: {} {} through {}, which no security-group or network-ACL rule "
-        "tells apart — a rule changed (CloudTrail, around the first REJECT)\n",
-        through, through == 1 ? "connection went" : "connections went",
-        replies ? "on client ports among the failing ones" : "with the same addresses and port");
-  } else if (f.mixed == flow_mix::by_client_port) {
-    out += "  pattern   the failing client ports lie beyond the working ones: replies go to the client's port, so a "
-           "network ACL entry whose port range leaves these out would do this\n";
-  }
+  if (const std::string p = pattern_of(f); !p.empty()) out += fmt::format("  pattern   {}\n", p);
   std::string by;
   for (const auto& s : f.decided_by) by += (by.empty() ? "" : ", ") + s;
   if (!f.rule_id.empty() || !by.empty()) {
