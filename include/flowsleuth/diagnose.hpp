@@ -128,7 +128,8 @@ struct port_range {
 /// match addresses and the destination port, so connections of one flow get one answer — unless a rule
 /// changed (over_time), or, for replies, whose destination is the client's port, a network ACL's port
 /// range leaves some client ports out (by_client_port: the failing ports lie beyond the working ones).
-enum class flow_mix : std::uint8_t { none, over_time, by_client_port };
+/// ICMP rules also match the ICMP type and code, which flow logs do not record: over_time_or_icmp_type.
+enum class flow_mix : std::uint8_t { none, over_time, by_client_port, over_time_or_icmp_type };
 std::string_view to_string(flow_mix m) noexcept;
 
 struct flow_finding {

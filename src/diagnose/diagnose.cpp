@@ -22,6 +22,7 @@ std::string_view to_string(flow_mix m) noexcept {
   switch (m) {
     case flow_mix::over_time: return "over-time";
     case flow_mix::by_client_port: return "by-client-port";
+    case flow_mix::over_time_or_icmp_type: return "over-time-or-icmp-type";
     case flow_mix::none: break;
   }
   return "none";
@@ -122,6 +123,7 @@ flow_mix mix_of(const flow_finding& f) {
   if (f.outcome != verdict::blocked || !f.blocking) return flow_mix::none;
   const auto ok = f.by_verdict.find(verdict::ok);
   if (ok == f.by_verdict.end() || ok->second == 0) return flow_mix::none;
+  if (f.protocol == 1 || f.protocol == 58) return flow_mix::over_time_or_icmp_type;
   // Requests go to the server's port, the same for the whole flow; replies go to the client's.
   if (f.blocking->leg == traffic_leg::response && !f.failed_client_ports.empty() && !f.working_client_ports.empty()) {
     const auto& failed = f.failed_client_ports;

@@ -136,6 +136,11 @@ std::string pattern_of(const flow_finding& f) {
     return "the failing client ports lie beyond the working ones: replies go to the client's port, so a network ACL "
            "entry whose port range leaves these out would do this";
   }
+  if (f.mixed == flow_mix::over_time_or_icmp_type) {
+    return "blocked at some times or for some ICMP only: security-group and network-ACL rules can match the ICMP "
+           "type and code, which flow logs do not record, so either those differ (echo allowed, other types not) "
+           "or a rule changed (CloudTrail, around the first REJECT)";
+  }
   if (f.mixed != flow_mix::over_time) return {};
   const auto ok = f.by_verdict.find(verdict::ok);
   const std::uint64_t through = ok == f.by_verdict.end() ? 0 : ok->second;
