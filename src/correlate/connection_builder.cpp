@@ -558,14 +558,20 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       // tcp-flags: FIN or RST was accepted, no rejected packet is a SYN, and only a few packets were
       // rejected, after the first accepted ones (a late packet often shares the closing window, and
       // start/end lag by up to 60 s, so times alone cannot order them). Without flags: every REJECT
-      // starts after the last accepted packet.
+      // starts after the last accepted packet, and they are a few stray packets (one or two, as the
+      // SIEM ticket of tickets.md shows; at most 4), for TCP bare headers as a FIN, ACK or RST is —
+      // a connection cut while open retransmits data, and many times.
       const bool worked = (conn.server_ingress.accepted.any() || conn.client_egress.accepted.any()) &&
                           (conn.server_egress.accepted.any() || conn.client_ingress.accepted.any());
       // With tcp-flags logged a TCP connection shows its close (FIN or RST): REJECTs after its last
       // accepted packets without one cut it while open (an ACL change, a lost tracking entry).
       const bool tcp_flags_logged = k.protocol == 6 && (req.flags_known || resp.flags_known);
-      const bool late = closed ? !syn_rejected && req_rej + resp_rej <= 4 && *first_reject > first_accept
-                               : !tcp_flags_logged && *first_reject > last_accept;
+      const std::uint64_t rej_bytes = w.all[out_way][1].bytes + w.all[back_way][1].bytes;
+      const std::uint64_t bare_header = conn.client.ip.is_v6() ? 84 : 64;  // 20/40 bytes + options
+      const bool few = req_rej + resp_rej <= 4;
+      const bool stray = few && (k.protocol != 6 || rej_bytes <= bare_header * (req_rej + resp_rej));
+      const bool late = closed ? !syn_rejected && few && *first_reject > first_accept
+                               : !tcp_flags_logged && stray && *first_reject > last_accept;
       f.set(fact_id::rejects_only_after_close, worked && late);
     }
 

@@ -53,7 +53,8 @@ constexpr std::array<fact_info, fact_count> catalogue{{
      "some response packets were ACCEPTed before the first response REJECT"},
     {f::rejects_only_after_close, "rejects_only_after_close", k::boolean, boolean_values,
      "every REJECT starts after a FIN/RST or after the connection's last accepted packets (late packets; "
-     "the latter only where no close can show: without tcp-flags, or not TCP)"},
+     "the latter only where no close can show — without tcp-flags, or not TCP — and for at most 4 packets, "
+     "TCP ones bare headers)"},
     {f::same_subnet, "same_subnet", k::enumeration, tristate_values,
      "client and server ENIs are in the same subnet (NACLs then do not apply between them)"},
     {f::client_address, "client_address", k::enumeration, address_values,
