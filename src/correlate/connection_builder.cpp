@@ -143,6 +143,13 @@ bool a_is_client(const conn_key& k, const ways& w, const correlator::state& st, 
   return k.protocol == 6 || k.protocol == 17 ? k.pa > k.pb : true;
 }
 
+// The first 56 bits of an IPv6 address read as one word in memory order (a VPC's IPv6 block).
+std::uint64_t prefix56_mask() noexcept {
+  std::uint64_t m = 0;
+  std::memset(&m, 0xff, 7);
+  return m;
+}
+
 std::vector<ip_address> own_addresses(const eni_state& e) {
   std::vector<ip_address> own = e.declared;
   for (int fam = 0; fam < 2; ++fam) {
@@ -274,6 +281,26 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     for (const auto& a : own) owners.push_back({a, id});
   }
   std::sort(owners.begin(), owners.end());
+  // IPv6 addresses of a VPC are global, so address_class calls them public. A VPC's IPv6 block is a
+  // /56 (Amazon's; from IPAM /44 to /60): an address in the /56 of an ENI of these logs is inside AWS,
+  // not on the internet — no observation point of it is "external", and no internet-only cause
+  // (Block Public Access) applies between the two.
+  std::vector<std::uint64_t> own_v6_56;
+  for (const auto& [a, id] : owners) {
+    if (!a.is_v6() || address_class(a) != "public") continue;
+    std::uint64_t w;
+    std::memcpy(&w, a.bytes().data(), 8);
+    own_v6_56.push_back(w & prefix56_mask());
+  }
+  std::sort(own_v6_56.begin(), own_v6_56.end());
+  own_v6_56.erase(std::unique(own_v6_56.begin(), own_v6_56.end()), own_v6_56.end());
+  auto class_of = [&](const ip_address& ip) -> std::string_view {
+    const std::string_view c = address_class(ip);
+    if (c != "public" || !ip.is_v6() || own_v6_56.empty()) return c;
+    std::uint64_t w;
+    std::memcpy(&w, ip.bytes().data(), 8);
+    return std::binary_search(own_v6_56.begin(), own_v6_56.end(), w & prefix56_mask()) ? "private" : c;
+  };
   auto owner_of = [&](const ip_address& ip) -> std::uint32_t {
     auto it = std::lower_bound(owners.begin(), owners.end(), std::pair<ip_address, std::uint32_t>{ip, 0});
     return it != owners.end() && it->first == ip ? it->second : 0;
@@ -466,7 +493,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       }
       if (maybe_an_end) {
         p.state = point_state::unknown;
-      } else if (address_class(who.ip) == "public") {
+      } else if (class_of(who.ip) == "public") {
         p.state = point_state::external;
       } else if ((owner = owner_of(who.ip)) != 0) {
         p.state = point_state::none;  // that ENI is logged: it just has no record of this
@@ -584,8 +611,8 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     } else {
       f.set_word<"unknown">(fact_id::same_subnet);
     }
-    set_one_of<"private", "public", "not-captured">(f, fact_id::client_address, address_class(conn.client.ip));
-    set_one_of<"private", "public", "not-captured">(f, fact_id::server_address, address_class(conn.server.ip));
+    set_one_of<"private", "public", "not-captured">(f, fact_id::client_address, class_of(conn.client.ip));
+    set_one_of<"private", "public", "not-captured">(f, fact_id::server_address, class_of(conn.server.ip));
 
     reject_reason_t reason = reject_reason_t::absent;
     for (const auto& v : c.views) {

@@ -647,7 +647,9 @@ diagnosis diagnosis_builder::finish() {
   std::vector<std::pair<std::size_t, std::uint32_t>> member_of;  // (flow, candidate), in flow order
   for (std::size_t i = 0; i < out.flows.size(); ++i) {
     const auto& f = out.flows[i];
-    if (f.outcome == verdict::ok || address_class(f.client.ip) != "public") continue;
+    // The deciding connection's class (an IPv6 address in a logged ENI's /56 is not the internet's).
+    const auto cls = f.facts ? f.facts->word(fact_id::client_address) : std::nullopt;
+    if (f.outcome == verdict::ok || cls.value_or(address_class(f.client.ip)) != "public") continue;
     const group_key key{f.server.ip, f.protocol, f.server.port ? int{*f.server.port} : -1, severity_rank(f.outcome),
                         f.rule_id};
     const auto [it, fresh] = group_of.try_emplace(key, static_cast<std::uint32_t>(candidates.size()));

@@ -58,7 +58,8 @@ constexpr std::array<fact_info, fact_count> catalogue{{
     {f::same_subnet, "same_subnet", k::enumeration, tristate_values,
      "client and server ENIs are in the same subnet (NACLs then do not apply between them)"},
     {f::client_address, "client_address", k::enumeration, address_values,
-     "class of the client's address (not-captured = an address AWS never logs: IMDS, Amazon DNS, Time Sync, …)"},
+     "class of the client's address (not-captured = an address AWS never logs: IMDS, Amazon DNS, Time Sync, …; "
+     "an IPv6 address in the /56 of a logged ENI's own is private: inside the VPC)"},
     {f::server_address, "server_address", k::enumeration, address_values,
      "class of the server's address (not-captured = an address AWS never logs: IMDS, Amazon DNS, Time Sync, …)"},
     {f::reject_reason, "reject_reason", k::enumeration, reject_reason_values,
