@@ -88,6 +88,17 @@ struct connection {
   fact_set facts;
 };
 
+/// Calls f(point) for every point of `c` that can hold evidence, in report order: the four
+/// observation points, the gateway's leg, then each unplaced ENI's request and response.
+template <class F>
+void for_each_evidence_point(const connection& c, F&& f) {
+  for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) f(*p);
+  for (const auto& u : c.unplaced) {
+    f(u.request);
+    f(u.response);
+  }
+}
+
 /// An ENI as configuration describes it: its addresses replace the ones learned from records.
 struct configured_eni {
   std::string id;

@@ -48,6 +48,18 @@ struct packed_endpoint {
 
 constexpr std::size_t point_count = 5;  // client_egress, server_ingress, server_egress, client_ingress, via
 
+// The counters a packet_evidence and its packed form share, either way.
+template <class To, class From>
+void copy_counts(To& to, const From& from) {
+  to.records = from.records;
+  to.flags = from.flags;
+  to.flags_known = from.flags_known;
+  to.packets = from.packets;
+  to.bytes = from.bytes;
+  to.first = from.first;
+  to.last = from.last;
+}
+
 }  // namespace
 
 struct connection_list::impl {
@@ -107,6 +119,11 @@ struct connection_list::impl {
   }
 
   // Point i: the five fixed ones, then each unplaced view's request and response.
+  // Its packed form: the fixed five, then the unplaced ones.
+  template <typename Packed>
+  static auto& packed_point_of(Packed& p, std::size_t i) {
+    return i < point_count ? p.points[i] : (*p.unplaced)[i - point_count];
+  }
   template <typename Connection>
   static auto& point_of(Connection& c, std::size_t i) {
     switch (i) {
@@ -141,7 +158,7 @@ struct connection_list::impl {
     if (!c.unplaced.empty()) p.unplaced = std::make_unique<std::vector<packed_point>>(2 * c.unplaced.size());
     for (std::size_t i = 0; i < point_count + 2 * c.unplaced.size(); ++i) {
       const observation_point& o = point_of(c, i);
-      packed_point& q = i < point_count ? p.points[i] : (*p.unplaced)[i - point_count];
+      packed_point& q = packed_point_of(p, i);
       q.state = o.state;
       q.eni = intern(o.eni);
       q.subnet = intern(o.subnet);
@@ -150,14 +167,8 @@ struct connection_list::impl {
         if (!stored(e)) continue;
         q.present |= static_cast<std::uint8_t>(1u << which);
         packed_evidence& pe = p.evidence.emplace_back();
-        pe.records = e.records;
-        pe.flags = e.flags;
-        pe.flags_known = e.flags_known;
+        copy_counts(pe, e);
         pe.lines = static_cast<std::uint16_t>(std::min<std::size_t>(e.lines.size(), UINT16_MAX));
-        pe.packets = e.packets;
-        pe.bytes = e.bytes;
-        pe.first = e.first;
-        pe.last = e.last;
         for (std::size_t k = 0; k < pe.lines; ++k) {
           const evidence_line& l = e.lines[k];
           p.lines.push_back({l.line, l.file, intern(l.eni), l.direction, l.action, l.tcp_flags.value_or(0),
@@ -197,7 +208,7 @@ struct connection_list::impl {
     std::size_t next_evidence = 0, next_line = 0;
     for (std::size_t i = 0; i < point_count + extra; ++i) {
       observation_point& o = point_of(c, i);
-      const packed_point& q = i < point_count ? p.points[i] : (*p.unplaced)[i - point_count];
+      const packed_point& q = packed_point_of(p, i);
       o.state = q.state;
       o.eni = strings[q.eni];
       o.subnet = strings[q.subnet];
@@ -205,13 +216,7 @@ struct connection_list::impl {
         if (!(q.present & (1u << which))) continue;
         const packed_evidence& pe = p.evidence[next_evidence++];
         packet_evidence& e = which == 0 ? o.accepted : o.rejected;
-        e.records = pe.records;
-        e.flags = pe.flags;
-        e.flags_known = pe.flags_known;
-        e.packets = pe.packets;
-        e.bytes = pe.bytes;
-        e.first = pe.first;
-        e.last = pe.last;
+        copy_counts(e, pe);
         e.lines.reserve(pe.lines);
         for (std::size_t k = 0; k < pe.lines; ++k) {
           const packed_line& l = p.lines[next_line++];

@@ -416,16 +416,11 @@ void diagnosis_builder::add_now(connection&& c, std::uint64_t flow_hash) {
     // REJECT records first: they are what proves a block; then the accepted ones around them.
     auto& evidence = listed_[acc.listed - 1]->evidence;
     for (const bool rejected : {true, false}) {
-      auto take = [&](const observation_point& p) {
+      for_each_evidence_point(c, [&](const observation_point& p) {
         for (const auto& l : (rejected ? p.rejected : p.accepted).lines) {
           if (evidence.size() < 8) evidence.push_back(l);
         }
-      };
-      for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) take(*p);
-      for (const auto& u : c.unplaced) {
-        take(u.request);
-        take(u.response);
-      }
+      });
     }
   }
   if (kept && keep_connections_) {

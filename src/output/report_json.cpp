@@ -200,16 +200,21 @@ void write_ports(json_writer& w, const std::vector<port_range>& ranges) {
   w.end_array();
 }
 
+// The protocol and both ends, as connections and drift entries open.
+void write_parties(json_writer& w, std::uint8_t protocol, const endpoint& client, const endpoint& server) {
+  w.key("protocol");
+  write_protocol(w, protocol);
+  w.key("client");
+  write_endpoint(w, client, true);
+  w.key("server");
+  write_endpoint(w, server, true);
+}
+
 // One entry of `connections`.
 void write_connection(json_writer& w, const connection_finding& f, const ingest_report& input) {
   const auto& c = f.conn;
   w.begin_object();
-  w.key("protocol");
-  write_protocol(w, c.protocol);
-  w.key("client");
-  write_endpoint(w, c.client, true);
-  w.key("server");
-  write_endpoint(w, c.server, true);
+  write_parties(w, c.protocol, c.client, c.server);
   std::string eni, subnet;
   if (f.blocking) {
     const auto& p = enforcing_point(c, *f.blocking);
@@ -241,14 +246,9 @@ void write_connection(json_writer& w, const connection_finding& f, const ingest_
   }
   w.end_array();
   std::vector<evidence_line> lines;
-  auto take = [&](const observation_point& p) {
+  for_each_evidence_point(c, [&](const observation_point& p) {
     for (const auto* e : {&p.accepted, &p.rejected}) lines.insert(lines.end(), e->lines.begin(), e->lines.end());
-  };
-  for (const auto* p : {&c.client_egress, &c.server_ingress, &c.server_egress, &c.client_ingress, &c.via}) take(*p);
-  for (const auto& u : c.unplaced) {
-    take(u.request);
-    take(u.response);
-  }
+  });
   w.key("evidence");
   write_evidence(w, lines, input);
   w.end_object();
@@ -352,12 +352,7 @@ void write_report(json_writer& w, const diagnosis& d, const ingest_report& input
   for (const auto& x : d.drift) {
     w.begin_object();
     w.key("kind").value(to_string(x.kind));
-    w.key("protocol");
-    write_protocol(w, x.protocol);
-    w.key("client");
-    write_endpoint(w, x.client, true);
-    w.key("server");
-    write_endpoint(w, x.server, true);
+    write_parties(w, x.protocol, x.client, x.server);
     w.key("logs").value(x.logs_say);
     w.key("config").value(x.config_says);
     w.key("explanation").value(x.explanation);
