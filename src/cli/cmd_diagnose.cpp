@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli_common.hpp"
+#include "util/plural.hpp"
 #include "flowsleuth/config_check.hpp"
 #include "flowsleuth/config_loader.hpp"
 #include "flowsleuth/consumer_pair.hpp"
@@ -180,26 +181,28 @@ int run_diagnose(int argc, char** argv) {
   }
   std::fflush(stdout);
   if (corr.late_records() > 0) {
+    const auto n = corr.late_records();
     std::fprintf(stderr,
-                 "warning: %llu records were older than connections already resolved: the inputs are not in "
-                 "time order, so some connections may be split (name files or directories in time order)\n",
-                 static_cast<unsigned long long>(corr.late_records()));
+                 "warning: %s older than connections already resolved: the inputs are not in time order, so "
+                 "some connections may be split (name files or directories in time order)\n",
+                 (detail::counted(n, "record") + (n == 1 ? " was" : " were")).c_str());
   }
   // After the report, beside the reading problems. Read but in no connection: said, so that "no
   // blocked flows" is not taken for a clean bill.
   if (const auto n = corr.records_without_interface()) {
     std::fprintf(stderr,
-                 "note: %llu flow records name no interface (${interface-id}) and are in no connection: "
-                 "records cannot be placed without the ENI that logged them\n",
-                 static_cast<unsigned long long>(n));
+                 "note: %s no interface (${interface-id}) and %s in no connection: records cannot be placed "
+                 "without the ENI that logged them\n",
+                 (detail::counted(n, "flow record") + (n == 1 ? " names" : " name")).c_str(), n == 1 ? "is" : "are");
   }
   if (const auto n = corr.records_without_endpoints()) {
     std::string fields;
     for (const auto f : corr.missing_endpoint_fields()) fields += fmt::format("{}${{{}}}", fields.empty() ? "" : ", ", f);
     std::fprintf(stderr,
-                 "note: %llu flow records have no %s and are in no connection: the log format must include "
-                 "srcaddr, dstaddr and protocol for a diagnosis\n",
-                 static_cast<unsigned long long>(n), fields.c_str());
+                 "note: %s no %s and %s in no connection: the log format must include srcaddr, dstaddr and "
+                 "protocol for a diagnosis\n",
+                 (detail::counted(n, "flow record") + (n == 1 ? " has" : " have")).c_str(), fields.c_str(),
+                 n == 1 ? "is" : "are");
   }
   // What reading noticed about a file (`inspect` lists it too): a file no line of which fits the
   // default format needs --log-format, and the report alone would only count skipped lines.

@@ -5,6 +5,7 @@
 #include "flowsleuth/report.hpp"
 #include "flowsleuth/time_util.hpp"
 #include "output/spill.hpp"
+#include "util/plural.hpp"
 
 namespace flowsleuth {
 namespace {
@@ -37,7 +38,8 @@ namespace {
 void build_report_markdown(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input,
                            const inspect_summary& read, const report_options& options) {
   out += "## flowsleuth diagnosis\n\n";
-  out += fmt::format("{} files, {} records, {} ENIs", input.files.size(), read.records, read.enis);
+  out += fmt::format("{}, {}, {}", detail::counted(input.files.size(), "file"), detail::counted(read.records, "record"),
+                     detail::counted(read.enis, "ENI"));
   if (read.time_range) {
     out += fmt::format(", {} → {}", format_iso(read.time_range->first), format_iso(read.time_range->second));
   }

@@ -6,6 +6,7 @@
 
 #include "flowsleuth/report.hpp"
 #include "flowsleuth/time_util.hpp"
+#include "util/plural.hpp"
 #include "output/in_stretches.hpp"
 #include "output/spill.hpp"
 #include "output/terminal.hpp"
@@ -128,7 +129,7 @@ void render_flow(std::string& out, const diagnosis& d, std::size_t fi, const flo
     out += fmt::format("{}  {} {} → {}", verdict_label(f.outcome, paint),
                        f.connections == 0 ? "traffic" : protocol_name(f.protocol), endpoint_text(f.client, false),
                        endpoint_text(f.server, true));
-    if (f.connections) out += fmt::format("   {} connection{}", f.connections, f.connections == 1 ? "" : "s");
+    if (f.connections) out += "   " + detail::counted(f.connections, "connection");
     out += "\n";
   }
   if (f.blocking) {
@@ -192,8 +193,8 @@ void render_flow(std::string& out, const diagnosis& d, std::size_t fi, const flo
 void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, const ingest_report& input,
                        const inspect_summary& read, const report_options& options) {
   const detail::painter paint(options.style.color);
-  out += fmt::format("{} {} file{}, {} records, {} ENIs", paint.bold("flowsleuth diagnose:"), input.files.size(),
-                     input.files.size() == 1 ? "" : "s", read.records, read.enis);
+  out += fmt::format("{} {}, {}, {}", paint.bold("flowsleuth diagnose:"), detail::counted(input.files.size(), "file"),
+                     detail::counted(read.records, "record"), detail::counted(read.enis, "ENI"));
   if (read.time_range) {
     out += fmt::format(", {} → {}", format_iso(read.time_range->first), format_iso(read.time_range->second));
   }
@@ -238,7 +239,7 @@ void build_report_text(std::string& out, std::FILE* to, const diagnosis& d, cons
   for (const auto& [v, n] : d.flow_counts) c += fmt::format("{}{} {}", c.empty() ? "" : " · ", n, to_string(v));
   out += fmt::format("flows {}", c.empty() ? "none" : c);
   healthy += d.unlisted_ok_flows;
-  if (healthy) out += fmt::format("  ({} healthy flow{} not listed; --all lists them)", healthy, healthy == 1 ? "" : "s");
+  if (healthy) out += fmt::format("  ({} not listed; --all lists them)", detail::counted(healthy, "healthy flow"));
   if (d.suppressed_flows) out += fmt::format("  · {} suppressed", d.suppressed_flows);
   out += "\n";
   detail::spill(out, to, 0);
