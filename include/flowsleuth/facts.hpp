@@ -59,9 +59,10 @@ enum class fact_id : std::uint8_t {
   server_flow_log,
   tgw_loss,
   unplaced_enis,
+  tgw_loss_leg,
 };
 
-inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::unplaced_enis) + 1;
+inline constexpr std::size_t fact_count = static_cast<std::size_t>(fact_id::tgw_loss_leg) + 1;
 
 struct fact_info {
   fact_id id;

@@ -331,6 +331,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     std::uint32_t owner[4] = {0, 0, 0, 0};  // the logged ENI owning an end nobody saw, per point
     std::uint32_t client_eni = 0, server_eni = 0;
     const view_state* tgw = nullptr;
+    int tgw_way = 0;  // which way of tgw's records the via point shows: the way it lost packets, else the request's
     const view_state* gateway = nullptr;
     int out_way = 0;
     std::string_view decided_by;
@@ -384,7 +385,7 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       join_gateway_leg(st, snap, *at.gateway, conn, true);
     } else if (at.tgw) {
       conn.via.eni = name_of(at.tgw->eni);
-      conn.via.accepted = expand(at.conn->ev(*at.tgw, at.out_way, 0), at.lines, at.tgw->eni, at.out_way, 0, snap);
+      conn.via.accepted = expand(at.conn->ev(*at.tgw, at.tgw_way, 0), at.lines, at.tgw->eni, at.tgw_way, 0, snap);
     }
   };
 
@@ -417,12 +418,16 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     std::uint8_t tgw_lost_request = 0, tgw_lost_response = 0;
     bool via_tgw = false;
     const view_state* tgw_view = nullptr;
+    const view_state* tgw_loss_view = nullptr;
     for (const auto& v : c.views) {
       const eni_state& e = snap.enis[v.eni];
       if (e.tgw) {
         // A transit-gateway attachment is neither end: its records are routing evidence only.
         via_tgw = true;
         if (!tgw_view) tgw_view = &v;
+        // The records that show the loss tgw_loss reports are the ones to show: the request's first.
+        if (v.tgw_lost[out_way] && !tgw_lost_request) tgw_loss_view = &v;
+        if (v.tgw_lost[back_way] && !tgw_lost_request && !tgw_lost_response && !tgw_loss_view) tgw_loss_view = &v;
         tgw_lost_request |= v.tgw_lost[out_way];
         tgw_lost_response |= v.tgw_lost[back_way];
         continue;
@@ -535,10 +540,18 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     } else {
       f.set(fact_id::tgw_loss, tgw_loss_word(tgw_lost_request ? tgw_lost_request : tgw_lost_response));
     }
+    if (tgw_lost_request) {
+      f.set_word<"request">(fact_id::tgw_loss_leg);
+    } else if (tgw_lost_response) {
+      f.set_word<"response">(fact_id::tgw_loss_leg);
+    } else {
+      f.set_word<"none">(fact_id::tgw_loss_leg);
+    }
     if (tgw_view && !gateway_view) {
       // The attachment's records are the evidence a routing verdict points at.
-      at.tgw = tgw_view;
-      conn.via.accepted = summarize(c.ev(*tgw_view, out_way, 0));
+      at.tgw = tgw_loss_view ? tgw_loss_view : tgw_view;
+      at.tgw_way = tgw_loss_view && !tgw_lost_request ? back_way : out_way;
+      conn.via.accepted = summarize(c.ev(*at.tgw, at.tgw_way, 0));
       conn.via.state = conn.via.accepted.any() ? point_state::accept : point_state::none;
     }
     set_one_of<"unknown", "data", "small", "rst-like">(

@@ -413,15 +413,21 @@ void diagnosis_builder::add_now(connection&& c, std::uint64_t flow_hash) {
   }
   count(flow_index, acc, f.outcome, c.first, c.last, c.first_reject, c.client.port);
   if (acc.listed && rank == acc.worst_rank) {
-    // REJECT records first: they are what proves a block; then the accepted ones around them.
+    // What proves the finding first: REJECT records, and a transit gateway's records when it counted the
+    // connection's packets lost (they carry no action); then the accepted ones around them.
     auto& evidence = listed_[acc.listed - 1]->evidence;
-    for (const bool rejected : {true, false}) {
-      for_each_evidence_point(c, [&](const observation_point& p) {
-        for (const auto& l : (rejected ? p.rejected : p.accepted).lines) {
-          if (evidence.size() < 8) evidence.push_back(l);
-        }
-      });
-    }
+    const auto loss = c.facts.word(fact_id::tgw_loss);
+    const bool tgw_lost = loss && *loss != "none" && *loss != "forwarded";
+    const auto add = [&](const std::vector<evidence_line>& lines) {
+      for (const auto& l : lines) {
+        if (evidence.size() < 8) evidence.push_back(l);
+      }
+    };
+    for_each_evidence_point(c, [&](const observation_point& p) { add(p.rejected.lines); });
+    if (tgw_lost) add(c.via.accepted.lines);
+    for_each_evidence_point(c, [&](const observation_point& p) {
+      if (!(tgw_lost && &p == &c.via)) add(p.accepted.lines);
+    });
   }
   if (kept && keep_connections_) {
     f.conn = std::move(c);

@@ -24,6 +24,7 @@ constexpr std::array<std::string_view, 3> data_edge_values{"none", "end", "start
 constexpr std::array<std::string_view, 3> intermediary_values{"none", "nat-gateway", "transit-gateway"};
 constexpr std::array<std::string_view, 6> tgw_loss_values{"none",      "forwarded",    "no-route",
                                                           "blackhole", "mtu-exceeded", "ttl-expired"};
+constexpr std::array<std::string_view, 3> tgw_loss_leg_values{"none", "request", "response"};
 constexpr std::array<std::string_view, 3> server_flow_log_values{"none", "exists", "unknown"};
 constexpr std::array<std::string_view, 4> response_size_shape_values{"unknown", "rst-like", "data", "small"};
 constexpr std::array<std::string_view, 5> intermediary_leg_values{"none", "unknown", "ok", "request-rejected",
@@ -99,6 +100,9 @@ constexpr std::array<fact_info, fact_count> catalogue{{
     {f::unplaced_enis, "unplaced_enis", k::count, no_values,
      "ENIs that logged the connection but that nothing places on the client's or the server's side: their "
      "own addresses are unknown and another ENI names both ends too (their records are still evidence)"},
+    {f::tgw_loss_leg, "tgw_loss_leg", k::enumeration, tgw_loss_leg_values,
+     "which way's packets tgw_loss speaks of: request (client to server), response, or none when the "
+     "transit gateway lost nothing (or logged nothing of the connection)"},
 }};
 
 constexpr bool catalogue_is_indexed_by_id() {

@@ -26,6 +26,12 @@ void check_flow(const flow_finding& f, const YAML::Node& want) {
   for (const auto& kv : want) {
     const auto key = kv.first.as<std::string>();
     CAPTURE(key);
+    // A misspelt key would otherwise check nothing and pass.
+    static const std::set<std::string> known{"ticket", "client",     "server", "port",       "protocol",
+                                             "verdict", "rule",      "connections", "mixed", "layer",
+                                             "direction", "leg",     "confidence", "candidates", "at",
+                                             "eni",     "by_verdict", "why"};
+    CHECK_MESSAGE(known.count(key) == 1, "unknown key in the expectations: ", key);
     if (key == "ticket" || key == "client" || key == "server") continue;
     if (key == "port") CHECK(port_text(f.server) == kv.second.as<std::string>());
     if (key == "protocol") CHECK(protocol_name(f.protocol) == kv.second.as<std::string>());
@@ -55,6 +61,11 @@ void check_flow(const flow_finding& f, const YAML::Node& want) {
       for (auto c : b->candidates) got.emplace_back(to_string(c));
       CHECK(got == kv.second.as<std::vector<std::string>>());
     }
+    if (key == "at") {
+      REQUIRE(b);
+      CHECK(text_or_null(b->at ? std::optional(to_string(*b->at)) : std::nullopt) == kv.second.as<std::string>());
+    }
+    if (key == "eni") CHECK(f.blocking_eni == kv.second.as<std::string>());
     if (key == "by_verdict") {
       for (const auto& v : kv.second) {
         const auto want_v = parse_verdict(v.first.as<std::string>());
