@@ -641,13 +641,22 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     }
 
     bool gap = false, at_end = false, at_start = false, both_actions = !c.views.empty();
-    for (const auto& v : c.views) {
-      const eni_state& e = snap.enis[v.eni];
+    const auto cover = [&](const eni_state& e) {
       for (const auto& [s, t] : e.skipdata) gap = gap || (s <= c.last && t >= c.first);
       // Within the last (first) capture window of the ENI's data: the answer may be in the next file.
       if (e.last != INT64_MIN && c.last >= e.last - e.window) at_end = true;
       if (e.first != INT64_MAX && c.first <= e.first + e.window) at_start = true;
       both_actions = both_actions && e.saw_accept && e.saw_reject;
+    };
+    for (const auto& v : c.views) cover(snap.enis[v.eni]);
+    // A logged ENI that owns an end but recorded nothing of the connection speaks by its silence: that
+    // silence only counts where its log covers the time (no SKIPDATA, not its last window) and would
+    // show a REJECT (it logs both actions).
+    for (int i = 0; i < 4; ++i) {
+      const std::uint32_t o = at.owner[i];
+      const bool seen = o == 0 || std::any_of(at.owner, at.owner + i, [&](std::uint32_t p) { return p == o; }) ||
+                        std::any_of(c.views.begin(), c.views.end(), [&](const view_state& v) { return v.eni == o; });
+      if (!seen) cover(snap.enis[o]);
     }
     f.set(fact_id::coverage_gap, gap);
     if (at_end) {
