@@ -276,9 +276,42 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
   std::vector<std::pair<ip_address, std::uint32_t>> owners;
   // Each ENI's own addresses, worked out once per batch rather than once per connection.
   std::vector<std::vector<ip_address>> own_of(snap.enis.size());
+  // Learned from "the one address in all of its records", an ENI can take its only peer's address for its
+  // own: an ENI with two private IPs (a secondary IP, EKS pods) that talks to one server names that
+  // server in every record. The server's ENI then claims the same address, rightly. An address is one
+  // ENI's: a learned claim another ENI also makes is no evidence, and is dropped from every learned
+  // claimant (an address named by flow-direction or configuration stays with that ENI).
+  std::vector<std::pair<ip_address, std::uint32_t>> learned;
   for (std::uint32_t id = 0; id < snap.enis.size(); ++id) {
     const auto& own = own_of[id] = own_addresses(snap.enis[id]);
-    for (const auto& a : own) owners.push_back({a, id});
+    for (const auto& a : own) {
+      if (contains(snap.enis[id].declared, a)) {
+        owners.push_back({a, id});
+      } else {
+        learned.push_back({a, id});
+      }
+    }
+  }
+  std::sort(owners.begin(), owners.end());
+  std::sort(learned.begin(), learned.end());
+  for (std::size_t i = 0; i < learned.size();) {
+    std::size_t j = i + 1;
+    while (j < learned.size() && learned[j].first == learned[i].first) ++j;
+    const ip_address& a = learned[i].first;
+    const bool declared_elsewhere = std::binary_search(
+        owners.begin(), owners.end(), a, [](const auto& x, const auto& y) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(x)>, ip_address>) {
+            return x < y.first;
+          } else {
+            return x.first < y;
+          }
+        });
+    if (j - i > 1 || declared_elsewhere) {
+      for (std::size_t k = i; k < j; ++k) std::erase(own_of[learned[k].second], a);
+    } else {
+      owners.push_back(learned[i]);
+    }
+    i = j;
   }
   std::sort(owners.begin(), owners.end());
   // IPv6 addresses of a VPC are global, so address_class calls them public. A VPC's IPv6 block is a
@@ -480,15 +513,13 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     at.server = server_view;
     at.own_of = &own_of;
     at.snap = &snap;
-    // An unplaced ENI whose records name just these two ends may be either end's: no point without a
-    // view can then be called unlogged, external or silent.
-    bool maybe_an_end = false;
+    // An unplaced ENI may be either end's (its own address is unknown: its records name several, or the
+    // one they all name is claimed by another ENI too): no point without a view can then be called
+    // unlogged, external or silent.
     for (const auto& v : c.views) {
-      if (!at.is_unplaced(v)) continue;
-      ++at.unplaced;
-      const auto& cand = snap.enis[v.eni].candidates[conn.client.ip.is_v6() ? 1 : 0];
-      maybe_an_end = maybe_an_end || (contains(cand, conn.client.ip) && contains(cand, conn.server.ip));
+      if (at.is_unplaced(v)) ++at.unplaced;
     }
+    const bool maybe_an_end = at.unplaced > 0;
     auto fill = [&](observation_point& p, const view_state* v, int way, const endpoint& who, std::uint32_t& owner) {
       if (v) {
         p.accepted = summarize(c.ev(*v, way, 0));
