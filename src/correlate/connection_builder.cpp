@@ -154,7 +154,17 @@ std::vector<ip_address> own_addresses(const eni_state& e) {
   std::vector<ip_address> own = e.declared;
   for (int fam = 0; fam < 2; ++fam) {
     const bool named = std::any_of(own.begin(), own.end(), [&](const ip_address& a) { return a.is_v6() == (fam == 1); });
-    if (!named && e.candidates[fam].size() == 1) own.push_back(e.candidates[fam][0]);
+    if (named) continue;
+    const auto& cand = e.candidates[fam];
+    if (cand.size() == 1) {
+      own.push_back(cand[0]);
+    } else if (fam == 0 && cand.size() == 2 && address_class(cand[0]) != address_class(cand[1]) &&
+               address_class(cand[0]) != "not-captured" && address_class(cand[1]) != "not-captured") {
+      // An ENI's IPv4 address in its records is its primary private one, never a public IP or Elastic IP
+      // (aws-flow-logs.md §1.3): between a private and a public address, the private one is the ENI's.
+      // (A VPC may use a publicly routable CIDR; --config names such an ENI's address exactly.)
+      own.push_back(address_class(cand[0]) == "private" ? cand[0] : cand[1]);
+    }
   }
   return own;
 }
@@ -313,6 +323,26 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
     }
     i = j;
   }
+  std::sort(owners.begin(), owners.end());
+  // An ENI whose records all name the same two addresses (it talked to one peer only) may own either;
+  // when another ENI owns one of them, the other is this ENI's: an address is one ENI's.
+  std::vector<std::pair<ip_address, std::uint32_t>> eliminated;
+  for (std::uint32_t id = 0; id < snap.enis.size(); ++id) {
+    const eni_state& e = snap.enis[id];
+    if (e.tgw || !own_of[id].empty()) continue;
+    for (int fam = 0; fam < 2; ++fam) {
+      const auto& cand = e.candidates[fam];
+      if (cand.size() != 2) continue;
+      const auto owned_elsewhere = [&](const ip_address& a) {
+        const auto it = std::lower_bound(owners.begin(), owners.end(), std::pair<ip_address, std::uint32_t>{a, 0});
+        return it != owners.end() && it->first == a && it->second != id;
+      };
+      const bool first = owned_elsewhere(cand[0]), second = owned_elsewhere(cand[1]);
+      if (first != second) eliminated.push_back({first ? cand[1] : cand[0], id});
+    }
+  }
+  for (const auto& [a, id] : eliminated) own_of[id].push_back(a);
+  owners.insert(owners.end(), eliminated.begin(), eliminated.end());
   std::sort(owners.begin(), owners.end());
   // IPv6 addresses of a VPC are global, so address_class calls them public. A VPC's IPv6 block is a
   // /56 (Amazon's; from IPAM /44 to /60): an address in the /56 of an ENI of these logs is inside AWS,

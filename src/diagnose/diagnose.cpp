@@ -356,6 +356,12 @@ void diagnosis_builder::add_now(connection&& c, std::uint64_t flow_hash) {
     f.outcome = r->outcome;
     f.blocking = r->blocking;
     f.rule_id = r->id;
+    // Which ENI is whose was only guessed from the ports (one ENI, its own address unknown): whatever the
+    // rule concludes about a direction and a subnet rests on that guess, so it is never certain.
+    if (f.blocking && f.blocking->confidence == confidence_level::certain &&
+        c.facts.word(fact_id::direction_source) == std::optional<std::string_view>("ports")) {
+      f.blocking->confidence = confidence_level::likely;
+    }
   } else {
     f.outcome = verdict::inconclusive;
   }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <optional>
 #include <set>
 
@@ -94,6 +95,21 @@ TEST_CASE("documented AWS examples and per-rule fixtures get exactly their expec
       check_flow(d.flows[i], flows[i]);
     }
   }
+}
+
+TEST_CASE("every log in fixtures/diagnose has its expected verdicts, and every expectation its log") {
+  // A fixture nobody lists is checked by nothing but its rule's examples, which test only the winner.
+  std::set<std::string> listed;
+  for (const auto& c : YAML::LoadFile(test::source_path("fixtures/diagnose/expected.yaml"))) {
+    const auto file = c["file"].as<std::string>();
+    CHECK_MESSAGE(listed.insert(file).second, "listed twice: ", file);
+  }
+  std::set<std::string> on_disk;
+  for (const auto& e : std::filesystem::directory_iterator(test::source_path("fixtures/diagnose"))) {
+    if (e.path().extension() == ".log") on_disk.insert(e.path().filename().string());
+  }
+  for (const auto& f : on_disk) CHECK_MESSAGE(listed.count(f) == 1, "not in expected.yaml: ", f);
+  for (const auto& f : listed) CHECK_MESSAGE(on_disk.count(f) == 1, "no such fixture: ", f);
 }
 
 TEST_CASE("the demo's tickets are diagnosed as its README says") {
