@@ -166,7 +166,13 @@ void write_counts(json_writer& w, const std::map<verdict, std::uint64_t>& counts
   w.end_object();
 }
 
+// Layouts without start/end leave the range empty (first > last): no time is known, which is null,
+// not the sentinels.
 void write_time_range(json_writer& w, std::int64_t a, std::int64_t b) {
+  if (a > b) {
+    w.null();
+    return;
+  }
   w.begin_array().value(a).value(b).end_array();
 }
 
