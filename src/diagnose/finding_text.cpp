@@ -103,7 +103,16 @@ std::string fill(std::string_view templ, const fact_set& facts, const template_s
 
 // Without a rule, the facts: so a rule can be written for them.
 std::string explanation(const finding_templates* t, const fact_set& facts, const template_subject& s) {
-  if (t) return fill(t->explain, facts, s);
+  if (t) {
+    std::string out = fill(t->explain, facts, s);
+    // diagnose caps such a verdict at likely; the reader should see on what it rests.
+    if (s.placed && facts.word(fact_id::direction_source) == std::optional<std::string_view>("ports")) {
+      out += " Which side the logging ENI is on was read from the ports alone (its own address is not in all of "
+             "its records, and the format has no flow-direction): if it is the other side's ENI, the other subnet "
+             "and direction apply.";
+    }
+    return out;
+  }
   std::string out = "no rule of the pack matches this evidence:";
   for (const auto& [name, value] : facts.entries()) out += fmt::format(" {}={}", name, value);
   return out;
