@@ -628,12 +628,15 @@ void resolve_batch(correlator::state& st, eni_snapshot& snap, std::vector<keyed_
       f.set(fact_id::fin, ((req.flags | resp.flags) & fin) != 0);
     }
 
-    // Rejected responses: were some responses accepted before the first reject at the same point?
+    // Rejected responses: were some responses accepted before the first reject at the same point? An
+    // ACCEPT and a REJECT record starting in the same second (as records of one capture window often do)
+    // may have come in either order, so they count as "may have come before": a REJECT after accepted
+    // responses is not certain to be the ACL (tracking may have timed out), and ordering cannot be proved.
     const observation_point& resp_point =
         conn.server_egress.rejected.any() ? conn.server_egress : conn.client_ingress;
     if (resp_point.rejected.any()) {
       f.set(fact_id::response_accepted_before_reject,
-            resp_point.accepted.any() && resp_point.accepted.first < resp_point.rejected.first);
+            resp_point.accepted.any() && resp_point.accepted.first <= resp_point.rejected.first);
     }
     // (An accumulator's flags hold only bits some record logged, so a bit set means it was seen.)
     const std::uint64_t req_rej = w.all[out_way][1].packets, resp_rej = w.all[back_way][1].packets;
